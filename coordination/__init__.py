@@ -1,0 +1,158 @@
+"""The InnovENT-E coordination platform."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+from sqlalchemy import event
+
+from config import BASE_DIR, Config
+from coordination.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the application: extensions, blueprints, CLI, digest sections, scheduler."""
+    config = config or Config()
+    app = Flask(
+        __name__,
+        instance_path=str(config.INSTANCE_DIR),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    from coordination import models  # noqa: F401  (every table known to Alembic)
+
+    db.init_app(app)
+    _configure_sqlite(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app, locale_selector=select_locale, timezone_selector=lambda: app.config["TIMEZONE"]
+    )
+    _init_login(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_security_headers(app)
+    _register_cli(app)
+    _register_digest_sections(app)
+
+    from coordination.core.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    if app.config["SCHEDULER_IN_APP"]:
+        from coordination.scheduler import start_in_app
+
+        start_in_app(app)
+    return app
+
+
+def select_locale() -> str:
+    """The user's chosen language, else the session's, else French."""
+    languages = ("fr", "en")
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    return chosen if chosen in languages else "fr"
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """Let SQLAlchemy, not pysqlite, open transactions, so SAVEPOINTs work on SQLite."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute("PRAGMA busy_timeout=10000")
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def _init_login(app: Flask) -> None:
+    from coordination.auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from coordination.auth.views import bp as auth_bp
+    from coordination.campaigns.views import bp as campaigns_bp
+    from coordination.main.views import bp as main_bp
+    from coordination.notifications.views import bp as notifications_bp
+    from coordination.territories.views import bp as territories_bp
+
+    for blueprint in (main_bp, auth_bp, territories_bp, campaigns_bp, notifications_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    # Babel's "long" adds the UTC offset; these read as people write dates.
+    patterns = {"short": "dd/MM/y HH:mm", "medium": "d MMM y HH:mm", "long": "EEEE d MMMM y, HH:mm"}
+    app.jinja_env.filters["local_datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, patterns.get(fmt, fmt)) if value else ""
+    )
+    app.jinja_env.filters["local_date"] = lambda value, fmt="long": (
+        format_date(value, fmt) if value else ""
+    )
+
+    @app.context_processor
+    def inject_globals():
+        from flask_babel import get_locale
+
+        return {"current_locale": str(get_locale() or "fr")}
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        csp = g.get("content_security_policy") or (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; "
+            "object-src 'none'"
+        )
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", g.get("frame_options", "DENY"))
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure or app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+
+def _register_cli(app: Flask) -> None:
+    from coordination.cli import register_commands
+
+    register_commands(app)
+
+
+def _register_digest_sections(app: Flask) -> None:
+    from coordination.campaigns.digest import register_digest_sections as campaigns_sections
+    from coordination.notifications.digest_sections import (
+        register_digest_sections as notifications_sections,
+    )
+
+    with app.app_context():
+        campaigns_sections()
+        notifications_sections()

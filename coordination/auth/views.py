@@ -1,0 +1,94 @@
+"""Sign in (password or one-time link), sign out, profile."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from coordination.auth import services
+from coordination.auth.forms import ConfirmLinkForm, LoginLinkForm, ProfileForm, SignInForm
+from coordination.auth.models import Role
+from coordination.core.clock import utcnow
+from coordination.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def _sign_in_limit() -> str:
+    return current_app.config["RATELIMIT_SIGN_IN"]
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def sign_in():
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data, utcnow())
+        if user is not None:
+            login_user(user)
+            db.session.commit()
+            flash(_("You are signed in."), "success")
+            return redirect(
+                services.safe_next_path(request.args.get("next")) or url_for("main.home")
+            )
+        form.password.errors.append(_("Wrong email address or password."))
+    return render_template("auth/sign_in.html", form=form, link_form=LoginLinkForm())
+
+
+@bp.route("/connexion/lien", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def request_link():
+    form = LoginLinkForm()
+    if form.validate_on_submit():
+        user = services.find_user_by_email(form.email.data)
+        if user is not None and user.is_active:
+            services.issue_login_link(user, utcnow(), request.args.get("next"))
+            db.session.commit()
+        # The same answer whether or not the address has an account.
+        return render_template("auth/link_sent.html", email=form.email.data)
+    return render_template("auth/request_link.html", form=form)
+
+
+@bp.route("/connexion/lien/<token>", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def link_sign_in(token: str):
+    form = ConfirmLinkForm()
+    if request.method == "GET":
+        valid = services.find_valid_login_token(token, utcnow()) is not None
+        return render_template("auth/confirm_link.html", form=form, valid=valid)
+    if not form.validate_on_submit():
+        abort(400)
+    login_token = services.use_login_token(token, utcnow())
+    if login_token is None:
+        db.session.rollback()
+        return render_template("auth/confirm_link.html", form=form, valid=False), 410
+    login_user(login_token.user)
+    db.session.commit()
+    flash(_("You are signed in."), "success")
+    return redirect(login_token.next_path or url_for("main.home"))
+
+
+@bp.route("/deconnexion", methods=["POST"])
+def sign_out():
+    form = ConfirmLinkForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("You are signed out."), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    is_staff = current_user.has_role(Role.STAFF)
+    if form.validate_on_submit():
+        current_user.name = form.name.data or ""
+        current_user.locale = form.locale.data
+        if is_staff:
+            current_user.digest_frequency = form.digest_frequency.data
+        if form.new_password.data:
+            services.set_password(current_user, form.new_password.data)
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form, is_staff=is_staff)

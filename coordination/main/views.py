@@ -1,0 +1,34 @@
+"""Home page, language switch, credits."""
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from coordination.auth.forms import ConfirmLinkForm
+from coordination.auth.services import safe_next_path
+from coordination.campaigns.queries import open_calls
+from coordination.core.clock import utcnow
+from coordination.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home():
+    return render_template("main/home.html", calls=open_calls(utcnow()), stops=[])
+
+
+@bp.route("/langue", methods=["POST"])
+def switch_language():
+    form = ConfirmLinkForm()
+    locale = request.form.get("locale")
+    if form.validate_on_submit() and locale in ("fr", "en"):
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    return redirect(safe_next_path(request.form.get("next")) or url_for("main.home"))
+
+
+@bp.route("/credits")
+def credits():
+    return render_template("main/credits.html")

@@ -1,0 +1,12 @@
+"""Every domain's models, imported in one place for Alembic and create_all()."""
+
+from coordination.auth.models import LoginToken, User, UserRole  # noqa: F401
+from coordination.campaigns.models import Call, Edition  # noqa: F401
+from coordination.notifications.models import DigestRun, OutboxMessage  # noqa: F401
+from coordination.territories.models import (  # noqa: F401
+    Commune,
+    Departement,
+    Epci,
+    Region,
+    Territory,
+)

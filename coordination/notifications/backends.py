@@ -1,0 +1,181 @@
+"""Mail backends: console (.eml files), SMTP, SendGrid v3, and memory for tests."""
+
+import json
+import logging
+import re
+import smtplib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+from urllib.error import URLError
+
+from flask import current_app
+from python_http_client.exceptions import HTTPError
+from sendgrid import SendGridAPIClient
+
+from coordination.notifications.mime import build_mime, sendgrid_payload
+from coordination.notifications.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# Answers that will not succeed by sending again.
+SENDGRID_PERMANENT = {400, 401, 403, 404, 413}
+
+
+class TemporaryDeliveryError(Exception):
+    """The provider may accept the message later (rate limit, 5xx, network)."""
+
+    def __init__(self, reason: str, retry_at: datetime | None = None):
+        super().__init__(reason)
+        self.retry_at = retry_at
+
+
+class PermanentDeliveryError(Exception):
+    """The provider refused the message for good (bad request, bad key, too large)."""
+
+
+class MailBackend(Protocol):
+    def send(self, message: OutboxMessage) -> str:
+        """Send one message; return the provider's message id."""
+
+
+class ConsoleBackend:
+    """Writes each message as an .eml file and logs it: the development default."""
+
+    def __init__(self, directory: str):
+        self.directory = Path(directory)
+
+    def send(self, message: OutboxMessage) -> str:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        safe_key = re.sub(r"[^A-Za-z0-9._-]+", "_", message.idempotency_key)[:80]
+        path = self.directory / f"{message.id:06d}-{safe_key}.eml"
+        path.write_bytes(bytes(build_mime(message)))
+        log.warning(
+            "Email to %s: %s\n%s\n(saved as %s)",
+            message.to_email,
+            message.subject,
+            message.text_body,
+            path,
+        )
+        return path.name
+
+
+class MemoryBackend:
+    """Keeps sent messages in a list; for tests that are not about delivery itself."""
+
+    def __init__(self):
+        self.outbox: list[OutboxMessage] = []
+
+    def send(self, message: OutboxMessage) -> str:
+        self.outbox.append(message)
+        return f"memory-{message.id}"
+
+
+class SmtpBackend:
+    """Sends through an SMTP server, with STARTTLS or SSL and login if configured."""
+
+    def __init__(self, config):
+        self.host = config["SMTP_HOST"]
+        self.port = config["SMTP_PORT"]
+        self.security = config["SMTP_SECURITY"].lower()
+        self.username = config["SMTP_USERNAME"]
+        self.password = config["SMTP_PASSWORD"]
+        self.timeout = config["SMTP_TIMEOUT"]
+
+    def send(self, message: OutboxMessage) -> str:
+        mime = build_mime(message)
+        try:
+            smtp_class = smtplib.SMTP_SSL if self.security == "ssl" else smtplib.SMTP
+            with smtp_class(self.host, self.port, timeout=self.timeout) as smtp:
+                if self.security == "starttls":
+                    smtp.starttls()
+                if self.username:
+                    smtp.login(self.username, self.password)
+                smtp.send_message(mime)
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = [code for code, _ in error.recipients.values()]
+            if all(400 <= code < 500 for code in codes):
+                raise TemporaryDeliveryError(
+                    f"SMTP recipient deferred: {error.recipients}"
+                ) from error
+            raise PermanentDeliveryError(f"SMTP recipient refused: {error.recipients}") from error
+        except smtplib.SMTPAuthenticationError as error:
+            raise PermanentDeliveryError(f"SMTP login refused: {error.smtp_code}") from error
+        except smtplib.SMTPResponseException as error:
+            reason = f"SMTP {error.smtp_code}: {error.smtp_error!r}"
+            if 400 <= error.smtp_code < 500:
+                raise TemporaryDeliveryError(reason) from error
+            raise PermanentDeliveryError(reason) from error
+        except (smtplib.SMTPException, OSError) as error:
+            raise TemporaryDeliveryError(f"SMTP connection: {error}") from error
+        return mime["Message-ID"]
+
+
+class SendGridBackend:
+    """Sends through SendGrid's v3 API (host configurable for a local stand-in)."""
+
+    def __init__(self, api_key: str, host: str, sandbox: bool = False, timeout: float = 30):
+        self.api_key = api_key
+        self.host = host
+        self.sandbox = sandbox
+        self.timeout = timeout
+
+    def send(self, message: OutboxMessage) -> str:
+        client = SendGridAPIClient(api_key=self.api_key, host=self.host)
+        client.client.timeout = self.timeout
+        try:
+            response = client.client.mail.send.post(
+                request_body=sendgrid_payload(message, self.sandbox)
+            )
+        except HTTPError as error:
+            raise _sendgrid_error(error) from error
+        except (TimeoutError, URLError, OSError) as error:
+            raise TemporaryDeliveryError(f"SendGrid unreachable: {error}") from error
+        headers = response.headers
+        return headers.get("X-Message-Id", "") if headers else ""
+
+
+def _sendgrid_error(error: HTTPError) -> Exception:
+    status = error.status_code
+    detail = _sendgrid_error_text(error.body)
+    reason = f"SendGrid {status}: {detail}"
+    if status == 429:
+        return TemporaryDeliveryError(reason, retry_at=_rate_limit_reset(error.headers))
+    if status in SENDGRID_PERMANENT or 400 <= status < 500:
+        return PermanentDeliveryError(reason)
+    return TemporaryDeliveryError(reason)
+
+
+def _sendgrid_error_text(body) -> str:
+    try:
+        data = json.loads(body)
+        return "; ".join(
+            f"{e.get('field') or '-'}: {e.get('message')}" for e in data.get("errors", [])
+        )
+    except (TypeError, ValueError, AttributeError):
+        return (body or b"")[:500].decode("utf-8", "replace") if isinstance(body, bytes) else ""
+
+
+def _rate_limit_reset(headers) -> datetime | None:
+    value = headers.get("X-RateLimit-Reset") if headers else None
+    try:
+        return datetime.fromtimestamp(int(value), UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def get_backend() -> MailBackend:
+    """Return the backend named by MAIL_BACKEND (one per app for the memory backend)."""
+    config = current_app.config
+    name = config["MAIL_BACKEND"]
+    if name == "console":
+        return ConsoleBackend(config["MAIL_CONSOLE_DIR"])
+    if name == "smtp":
+        return SmtpBackend(config)
+    if name == "sendgrid":
+        return SendGridBackend(
+            config["SENDGRID_API_KEY"], config["SENDGRID_API_HOST"], config["SENDGRID_SANDBOX"]
+        )
+    if name == "memory":
+        return current_app.extensions.setdefault("memory_mail_backend", MemoryBackend())
+    raise RuntimeError(f"unknown MAIL_BACKEND {name!r}: console, smtp or sendgrid")

@@ -1,0 +1,78 @@
+"""The outbox: one row per email to one recipient, written with the change that causes it."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coordination.core.clock import utcnow
+from coordination.extensions import db
+
+
+class MessageStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        # The delivery job's claim reads exactly this.
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Unique per message, e.g. "reminder:stop:42:user:7:P14D:2026-06-05T09:00".
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    #: Template name, e.g. "auth/login_link"; also used as the mail category.
+    template: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    to_email: Mapped[str] = mapped_column(String(254), index=True)
+    to_name: Mapped[str] = mapped_column(String(200), default="")
+    from_email: Mapped[str] = mapped_column(String(254))
+    from_name: Mapped[str] = mapped_column(String(200), default="")
+    #: The person behind the message; replies go to them, not to the platform.
+    reply_to: Mapped[str | None] = mapped_column(String(254))
+    locale: Mapped[str] = mapped_column(String(5), default="fr")
+    subject: Mapped[str] = mapped_column(String(500))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    #: iTIP method (REQUEST, CANCEL…) of the calendar part, if any.
+    calendar_method: Mapped[str | None] = mapped_column(String(20))
+    calendar_ics: Mapped[str | None] = mapped_column(Text)
+    #: [{"filename", "content_type", "content_b64"}]
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
+
+    status: Mapped[str] = mapped_column(String(10), default=MessageStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: A worker's claim; once it has passed, another worker may take the message again.
+    lease_expires_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    provider_message_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class DigestRun(db.Model):
+    """One scheduled digest slot for one staff member: makes digests go out once each."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("user_id", "slot_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    frequency: Mapped[str] = mapped_column(String(10))
+    #: The local 07:30 (or configured hour) this digest stands for, in UTC.
+    slot_at: Mapped[datetime]
+    #: Start of the period it covers: the previous slot it was built for.
+    period_start_at: Mapped[datetime]
+    #: Empty when there was nothing to say (then nothing is sent).
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

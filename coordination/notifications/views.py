@@ -1,0 +1,68 @@
+"""Staff pages: the outbox, one message, retry."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from coordination.auth.forms import ConfirmLinkForm
+from coordination.auth.models import Role
+from coordination.core.clock import utcnow
+from coordination.core.permissions import role_required
+from coordination.extensions import db
+from coordination.notifications import services
+from coordination.notifications.models import MessageStatus, OutboxMessage
+
+bp = Blueprint("notifications", __name__, url_prefix="/equipe/courriels")
+
+
+@bp.route("/")
+@role_required(Role.STAFF)
+def outbox():
+    status = request.args.get("status", "")
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status in set(MessageStatus):
+        query = query.where(OutboxMessage.status == status)
+    else:
+        status = ""
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template(
+        "notifications/outbox.html", page=page, status=status, statuses=list(MessageStatus)
+    )
+
+
+def _message_or_404(message_id: int) -> OutboxMessage:
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    return message
+
+
+@bp.route("/<int:message_id>")
+@role_required(Role.STAFF)
+def message(message_id: int):
+    g.frame_options = "SAMEORIGIN"
+    return render_template(
+        "notifications/message.html", message=_message_or_404(message_id), form=ConfirmLinkForm()
+    )
+
+
+@bp.route("/<int:message_id>/html")
+@role_required(Role.STAFF)
+def message_html(message_id: int):
+    message = _message_or_404(message_id)
+    # The HTML is shown in a sandboxed frame: no script, nothing loaded from outside.
+    g.content_security_policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+    g.frame_options = "SAMEORIGIN"
+    return message.html_body, 200, {"Content-Type": "text/html; charset=utf-8"}
+
+
+@bp.route("/<int:message_id>/relancer", methods=["POST"])
+@role_required(Role.STAFF)
+def retry(message_id: int):
+    message = _message_or_404(message_id)
+    form = ConfirmLinkForm()
+    if form.validate_on_submit() and message.status == MessageStatus.FAILED:
+        services.retry_message(message, utcnow())
+        db.session.commit()
+        flash(_("The message will be sent again shortly."), "success")
+    return redirect(url_for("notifications.message", message_id=message.id))

@@ -1,0 +1,148 @@
+"""Shared fixtures: the app, a database rolled back after each test, a client, factories.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+The schema and the reference data are created once per session; each test runs inside
+a transaction (SAVEPOINTs for the commits it makes) that is rolled back at its end.
+Tests that need real commits seen by other connections use the `committed` fixture.
+"""
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import delete, text
+
+from config import TestConfig
+from coordination import create_app
+from coordination.extensions import db
+from coordination.territories.services import load_reference_data
+
+#: Tables kept between tests: loaded once per session.
+REFERENCE_TABLES = {"regions", "departements", "epcis", "communes"}
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context (and `g`)."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    config.INSTANCE_DIR = tmp_path_factory.mktemp("instance")
+    config.MAIL_CONSOLE_DIR = str(config.INSTANCE_DIR / "outbox")
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.drop_all()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        load_reference_data()
+        db.session.commit()
+        db.session.remove()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _reset_memory_mail(app):
+    app.extensions.pop("memory_mail_backend", None)
+
+
+@pytest.fixture
+def committed(app):
+    """Real commits, for tests with several connections; user data is wiped afterwards."""
+    app.extensions["committed_test"] = True
+    yield
+    app.extensions.pop("committed_test", None)
+    with app.app_context():
+        db.session.remove()
+        wipe_user_data()
+
+
+def wipe_user_data() -> None:
+    """Delete every row but the reference data."""
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name not in REFERENCE_TABLES:
+            db.session.execute(delete(table))
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def db_session(app, request):
+    """An app context whose session is rolled back at the end of the test."""
+    with app.app_context():
+        if "committed" in request.fixturenames:
+            yield db.session
+            return
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            transaction.rollback()
+            connection.close()
+            db.session = original
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def now() -> datetime:
+    """A fixed 'now' for tests that pass time to services: Monday 2 March 2026, 10:00 UTC."""
+    return datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def make_user():
+    """Create a user with roles (and a password, by default "correct horse battery")."""
+    from coordination.auth.services import create_user
+
+    def make(email="someone@example.org", roles=(), password="correct horse battery", **fields):
+        user = create_user(email, fields.pop("name", ""), roles, password=password)
+        for key, value in fields.items():
+            setattr(user, key, value)
+        db.session.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("equipe@example.org", roles=("staff",), name="Camille Staff")
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign a user in through the real form."""
+
+    def do(user, password="correct horse battery"):
+        db.session.commit()
+        response = client.post("/connexion", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return do

@@ -14,6 +14,10 @@ from coordination.notifications.models import MessageStatus, OutboxMessage
 
 bp = Blueprint("notifications", __name__, url_prefix="/equipe/courriels")
 
+MAIL_PREVIEW_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+)
+
 
 @bp.route("/")
 @role_required(Role.STAFF)
@@ -51,7 +55,7 @@ def message(message_id: int):
 def message_html(message_id: int):
     message = _message_or_404(message_id)
     # The HTML is shown in a sandboxed frame: no script, nothing loaded from outside.
-    g.content_security_policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+    g.content_security_policy = MAIL_PREVIEW_CSP
     g.frame_options = "SAMEORIGIN"
     return message.html_body, 200, {"Content-Type": "text/html; charset=utf-8"}
 

@@ -52,3 +52,13 @@ test-postgres:
 
 constraints:
 	$(BIN)/pip freeze --exclude-editable | grep -v "^pip==\|^setuptools==" > constraints.txt
+
+# Debian's Chromium for the browser tests (Playwright's own download does not work here).
+browser:
+	@if [ -x /usr/bin/chromium ]; then \
+		/usr/bin/chromium --version 2>/dev/null || echo "Chromium: /usr/bin/chromium"; \
+	else \
+		SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi

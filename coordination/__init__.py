@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from sqlalchemy import event
@@ -58,6 +58,8 @@ def create_app(config: Config | None = None) -> Flask:
 def select_locale() -> str:
     """The user's chosen language, else the session's, else French."""
     languages = ("fr", "en")
+    if not has_request_context():
+        return "fr"
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")
@@ -65,7 +67,8 @@ def select_locale() -> str:
 
 
 def _configure_sqlite(app: Flask) -> None:
-    """Let SQLAlchemy, not pysqlite, open transactions, so SAVEPOINTs work on SQLite."""
+    """Let SQLAlchemy, not pysqlite, open transactions (SAVEPOINTs then work), and take the
+    write lock at BEGIN: two writers then queue up instead of failing with "locked"."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():
@@ -75,11 +78,12 @@ def _configure_sqlite(app: Flask) -> None:
     def on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
-        dbapi_connection.execute("PRAGMA busy_timeout=10000")
+        dbapi_connection.execute("PRAGMA busy_timeout=30000")
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _init_login(app: Flask) -> None:

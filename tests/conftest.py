@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session
 from sqlalchemy import delete, text
 
 from config import TestConfig
@@ -28,6 +29,14 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             return super().open(*args, **kwargs)
+
+
+class ConnectionBoundSession(Session):
+    """Flask-SQLAlchemy's Session sends each model to its engine; keep it on the test's
+    connection instead, inside the transaction rolled back after the test."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
 
 
 @pytest.fixture(scope="session")
@@ -69,9 +78,11 @@ def committed(app):
     app.extensions["committed_test"] = True
     yield
     app.extensions.pop("committed_test", None)
-    with app.app_context():
-        db.session.remove()
-        wipe_user_data()
+    # The test's own app context is still pushed (db_session tears down last): end its
+    # session first, or on SQLite its open transaction would block the wipe.
+    db.session.remove()
+    wipe_user_data()
+    db.session.remove()
 
 
 def wipe_user_data() -> None:
@@ -93,7 +104,11 @@ def db_session(app, request):
         transaction = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {
+                "class_": ConnectionBoundSession,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
         )
         try:
             yield db.session
@@ -146,3 +161,28 @@ def sign_in(client):
         return response
 
     return do
+
+
+@pytest.fixture
+def query_counter(app):
+    """Count the SQL statements run inside a `with query_counter() as counted:` block."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting

@@ -3,18 +3,33 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from coordination.auth.models import DigestFrequency
 
 
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class SignInForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[InputRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("Email address"),
+        filters=[strip],
+        validators=[InputRequired(), Email(), Length(max=254)],
+    )
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
 
 
 class LoginLinkForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[InputRequired(), Email(), Length(max=254)])
+    # Its own id: the sign-in page shows this form beside the password form.
+    email = EmailField(
+        _l("Email address"),
+        id="link-email",
+        filters=[strip],
+        validators=[InputRequired(), Email(), Length(max=254)],
+    )
 
 
 class ConfirmLinkForm(FlaskForm):
@@ -23,13 +38,15 @@ class ConfirmLinkForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
-    locale = SelectField(_l("Language"), choices=[("fr", "Français"), ("en", "English")])
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")]
+    )
     digest_frequency = RadioField(
         _l("Email digest"),
         choices=[
-            (DigestFrequency.OFF.value, _l("None")),
-            (DigestFrequency.DAILY.value, _l("Daily")),
-            (DigestFrequency.WEEKLY.value, _l("Weekly (Mondays)")),
+            SelectChoice(DigestFrequency.OFF.value, _l("None")),
+            SelectChoice(DigestFrequency.DAILY.value, _l("Daily")),
+            SelectChoice(DigestFrequency.WEEKLY.value, _l("Weekly (Mondays)")),
         ],
         default=DigestFrequency.OFF.value,
     )

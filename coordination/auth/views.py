@@ -1,6 +1,16 @@
 """Sign in (password or one-time link), sign out, profile."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -17,6 +27,13 @@ def _sign_in_limit() -> str:
     return current_app.config["RATELIMIT_SIGN_IN"]
 
 
+def _sign_in(user) -> None:
+    # A language chosen before signing in wins over the one saved with the account.
+    if session.get("locale") in current_app.config["LANGUAGES"]:
+        user.locale = session["locale"]
+    login_user(user)
+
+
 @bp.route("/connexion", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def sign_in():
@@ -24,7 +41,7 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data, utcnow())
         if user is not None:
-            login_user(user)
+            _sign_in(user)
             db.session.commit()
             flash(_("You are signed in."), "success")
             return redirect(
@@ -61,7 +78,7 @@ def link_sign_in(token: str):
     if login_token is None:
         db.session.rollback()
         return render_template("auth/confirm_link.html", form=form, valid=False), 410
-    login_user(login_token.user)
+    _sign_in(login_token.user)
     db.session.commit()
     flash(_("You are signed in."), "success")
     return redirect(login_token.next_path or url_for("main.home"))

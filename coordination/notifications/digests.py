@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from coordination.auth.models import DigestFrequency, Role, User, UserRole
 from coordination.core.clock import local_datetime, parse_hour, to_local
@@ -113,26 +113,37 @@ def send_due_digests(now: datetime) -> DigestReport:
     for (start, slot), users in groups.items():
         sections = build_sections(start, now)
         for user in users:
-            run = DigestRun(
-                user_id=user.id,
-                frequency=user.digest_frequency,
-                slot_at=slot,
-                period_start_at=start,
+            message = digest_message(user, sections, start, slot, now) if sections else None
+            runs.append(
+                {
+                    "user_id": user.id,
+                    "frequency": user.digest_frequency,
+                    "slot_at": slot,
+                    "period_start_at": start,
+                    "message_key": message.idempotency_key if message else None,
+                    "created_at": now,
+                }
             )
-            runs.append(run)
-            if not sections:
+            if message is None:
                 report.empty += 1
-                continue
-            message = digest_message(user, sections, start, slot, now)
-            messages.append((run, message))
-            report.sent += 1
-    db.session.add_all([message for _, message in messages])
-    db.session.flush()
-    for run, message in messages:
-        run.message_id = message.id
-    db.session.add_all(runs)
-    db.session.flush()
+            else:
+                messages.append(as_row(message))
+                report.sent += 1
+    # Two multi-row inserts whatever the number of recipients.
+    if messages:
+        db.session.execute(insert(OutboxMessage), messages)
+    if runs:
+        db.session.execute(insert(DigestRun), runs)
     return report
+
+
+def as_row(message: OutboxMessage) -> dict:
+    """The column values of an unsaved outbox row, for a multi-row insert."""
+    return {
+        column.key: getattr(message, column.key)
+        for column in OutboxMessage.__table__.columns
+        if getattr(message, column.key) is not None
+    }
 
 
 def build_sections(since: datetime, until: datetime) -> list[tuple[DigestSection, list]]:

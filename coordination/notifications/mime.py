@@ -1,8 +1,9 @@
 """Build the MIME form of an outbox message (console and SMTP backends)."""
 
 import base64
+import hashlib
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, formataddr
 
 from coordination.notifications.models import OutboxMessage
 
@@ -17,7 +18,7 @@ def build_mime(message: OutboxMessage) -> EmailMessage:
     mime["Subject"] = message.subject
     mime["Date"] = format_datetime(message.created_at)
     domain = message.from_email.rpartition("@")[2] or "localhost"
-    mime["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=domain)
+    mime["Message-ID"] = message_id(message, domain)
     # Vacation responders and auto-replies stay quiet for platform mail.
     mime["Auto-Submitted"] = "auto-generated"
     mime.set_content(message.text_body)
@@ -39,6 +40,14 @@ def build_mime(message: OutboxMessage) -> EmailMessage:
     return mime
 
 
+def message_id(message: OutboxMessage, domain: str) -> str:
+    """A Message-ID that stays the same across retries, short enough not to be folded."""
+    # Stable: a retry after an ambiguous failure (timeout after DATA) carries the same id,
+    # so mailbox providers that collapse duplicate Message-IDs show the message once.
+    digest = hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:16]
+    return f"<outbox-{message.id}.{digest}@{domain}>"
+
+
 def sendgrid_payload(message: OutboxMessage, sandbox: bool = False) -> dict:
     """Return the POST /v3/mail/send body for one message to one recipient."""
     to = {"email": message.to_email}
@@ -47,9 +56,14 @@ def sendgrid_payload(message: OutboxMessage, sandbox: bool = False) -> dict:
     sender = {"email": message.from_email}
     if message.from_name:
         sender["name"] = message.from_name
+    # SendGrid refuses an empty value (minLength 1) with a 400: leave an empty part out.
     content = [
-        {"type": "text/plain", "value": message.text_body},
-        {"type": "text/html", "value": message.html_body},
+        {"type": content_type, "value": value}
+        for content_type, value in (
+            ("text/plain", message.text_body),
+            ("text/html", message.html_body),
+        )
+        if value
     ]
     if message.calendar_ics:
         method = message.calendar_method or "PUBLISH"

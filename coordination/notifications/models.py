@@ -71,8 +71,6 @@ class DigestRun(db.Model):
     slot_at: Mapped[datetime]
     #: Start of the period it covers: the previous slot it was built for.
     period_start_at: Mapped[datetime]
-    #: Empty when there was nothing to say (then nothing is sent).
-    message_id: Mapped[int | None] = mapped_column(
-        ForeignKey("outbox_messages.id", ondelete="SET NULL")
-    )
+    #: The outbox message's idempotency key; empty when there was nothing to say.
+    message_key: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

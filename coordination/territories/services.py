@@ -1,16 +1,28 @@
 """Reference data (régions, départements, EPCI, communes) and territories."""
 
+import codecs
 import csv
-from dataclasses import dataclass
+import io
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import selectinload
+from stdnum.exceptions import ValidationError as InvalidSiren
+from stdnum.fr import siren as siren_number
 
 from coordination.core.text import search_key
 from coordination.extensions import db
-from coordination.territories.models import Commune, Departement, Epci, Region
+from coordination.territories.models import Commune, Departement, Epci, Region, Territory
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# The reference names drop the leading article ("Mans", "Rochelle", "Isle-Adam"), so both
+# the stored key and the typed text lose it: "Le Mans" and "l'isle" then find their commune.
+_LEADING_ARTICLE = re.compile(r"^(?:l|le|la|les) (?=\S)")
 
 
 @dataclass
@@ -35,8 +47,8 @@ def _upsert(model, key: str, rows: list[dict], report: LoadReport) -> None:
             continue
         changed = {k: v for k, v in row.items() if getattr(current, k) != v}
         if changed:
-            for field, value in changed.items():
-                setattr(current, field, value)
+            for field_name, value in changed.items():
+                setattr(current, field_name, value)
             report.updated += 1
         else:
             report.unchanged += 1
@@ -47,6 +59,11 @@ def _upsert(model, key: str, rows: list[dict], report: LoadReport) -> None:
 
 def _number(value: str, kind):
     return kind(value) if value not in ("", None) else None
+
+
+def commune_search_key(text: str) -> str:
+    """Fold a commune name or typed text for prefix search, without a leading article."""
+    return _LEADING_ARTICLE.sub("", search_key(text))
 
 
 def load_reference_data() -> dict[str, LoadReport]:
@@ -60,7 +77,7 @@ def load_reference_data() -> dict[str, LoadReport]:
         {
             "insee_code": row["insee_code"],
             "name": row["name"],
-            "search_name": search_key(row["name"]),
+            "search_name": commune_search_key(row["name"]),
             "departement_code": row["departement_code"],
             "epci_siren": row["epci_siren"] or None,
             "population": _number(row["population"], int),
@@ -80,17 +97,455 @@ def clear_reference_data() -> None:
         db.session.execute(delete(model))
 
 
+def prefix_range(column, prefix: str):
+    """A condition "column starts with prefix" written as a range, so an index serves it."""
+    # LIKE 'x%' only uses a b-tree under the C collation (PostgreSQL) or with
+    # case_sensitive_like (SQLite); a range on the folded key works on both.
+    return (column >= prefix) & (column < prefix + "\x7f")
+
+
+def commune_search_statement(text: str, limit: int = 20) -> Select:
+    """The query behind search_communes(), kept apart so tests can EXPLAIN it."""
+    return (
+        select(Commune)
+        .where(prefix_range(Commune.search_name, commune_search_key(text)))
+        .order_by(Commune.population.desc().nulls_last(), Commune.name)
+        .limit(limit)
+    )
+
+
 def search_communes(text: str, limit: int = 20) -> list[Commune]:
     """Communes whose folded name starts with the folded text, the most populated first."""
-    prefix = search_key(text)
-    if not prefix:
+    if not commune_search_key(text):
         return []
-    # A range on the indexed key rather than LIKE: it uses the index on every database.
-    return list(
-        db.session.scalars(
-            select(Commune)
-            .where(Commune.search_name >= prefix, Commune.search_name < prefix + "\x7f")
-            .order_by(Commune.population.desc().nulls_last(), Commune.name)
-            .limit(limit)
-        )
+    return list(db.session.scalars(commune_search_statement(text, limit)))
+
+
+# --- Territories edited by hand --------------------------------------------------------
+
+
+def parse_sirens(text: str) -> tuple[list[str], list[str]]:
+    """Split pasted text into valid SIRENs (in order, once each) and the entries that are not."""
+    sirens: list[str] = []
+    invalid: list[str] = []
+    for entry in re.split(r"[\n,;]+", text or ""):
+        entry = entry.strip()
+        if not entry:
+            continue
+        # A line may be "200066280 Communauté de communes du Pithiverais", as copied.
+        match = re.match(r"[\d .]+", entry)
+        candidate = siren_number.compact(match.group(0)) if match else entry
+        try:
+            siren = siren_number.validate(candidate)
+        except InvalidSiren:
+            invalid.append(entry)
+            continue
+        if siren not in sirens:
+            sirens.append(siren)
+    return sirens, invalid
+
+
+def unknown_epci_sirens(sirens: Iterable[str]) -> list[str]:
+    """The SIRENs among `sirens` that name no EPCI of the reference data."""
+    wanted = list(sirens)
+    known = set(db.session.scalars(select(Epci.siren).where(Epci.siren.in_(wanted))))
+    return [siren for siren in wanted if siren not in known]
+
+
+def _majority(counts: Counter) -> str | None:
+    # The most frequent; ties go to the smallest code so re-runs agree.
+    if not counts:
+        return None
+    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+def region_counts_by_epci(sirens: Iterable[str] | None = None) -> dict[str, Counter]:
+    """For each EPCI, how many of its communes lie in each région."""
+    query = (
+        select(Commune.epci_siren, Departement.region_code, func.count())
+        .join(Departement, Commune.departement_code == Departement.code)
+        .where(Commune.epci_siren.is_not(None))
+        .group_by(Commune.epci_siren, Departement.region_code)
     )
+    if sirens is not None:
+        query = query.where(Commune.epci_siren.in_(list(sirens)))
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for epci_siren, region_code, count in db.session.execute(query):
+        counts[epci_siren][region_code] += count
+    return counts
+
+
+def majority_region_code(epci_sirens: Iterable[str]) -> str | None:
+    """The région holding most of the communes of these EPCIs."""
+    total: Counter = Counter()
+    for counts in region_counts_by_epci(epci_sirens).values():
+        total.update(counts)
+    return _majority(total)
+
+
+def save_territory(
+    territory: Territory | None,
+    *,
+    name: str,
+    official_code: str | None,
+    region_code: str | None,
+    is_industry_territory: bool,
+    epci_sirens: list[str],
+) -> Territory:
+    """Create (territory None) or update a territory from staff input; the région defaults
+    to the majority région of its EPCIs' communes."""
+    if territory is None:
+        territory = Territory()
+        db.session.add(territory)
+    name = name.strip()
+    territory.name = name
+    territory.search_name = search_key(name)
+    territory.official_code = (official_code or "").strip() or None
+    territory.region_code = region_code or majority_region_code(epci_sirens)
+    territory.is_industry_territory = is_industry_territory
+    territory.epcis = list(db.session.scalars(select(Epci).where(Epci.siren.in_(epci_sirens))))
+    db.session.flush()
+    return territory
+
+
+# --- Import of the official list -------------------------------------------------------
+
+
+class TerritoryFileError(Exception):
+    """The file is not a CSV list of territoires d'industrie that can be read."""
+
+
+#: Accepted column names, folded (no accents, case, punctuation or small words).
+COLUMN_ALIASES = {
+    "code": {
+        "id ti",
+        "code ti",
+        "identifiant",
+        "identifiant ti",
+        "id territoire",
+        "code territoire",
+        "identifiant territoire",
+        "id territoire industrie",
+        "code territoire industrie",
+        "identifiant territoire industrie",
+    },
+    "name": {
+        "lib ti",
+        "nom ti",
+        "libelle ti",
+        "territoire",
+        "libelle territoire",
+        "nom territoire",
+        "territoire industrie",
+        "libelle territoire industrie",
+        "nom territoire industrie",
+    },
+    "epci": {"siren epci", "epci", "code epci", "epci siren", "siren", "num epci", "id epci"},
+    "commune": {
+        "insee com",
+        "code insee",
+        "insee",
+        "code commune",
+        "code insee commune",
+        "insee commune",
+        "com",
+        "codgeo",
+        "depcom",
+    },
+}
+_SMALL_WORDS = {"de", "du", "des", "d", "l", "la", "le"}
+
+
+@dataclass(frozen=True)
+class TerritoryRow:
+    """One line of the official file: a commune (or an EPCI) of a territory."""
+
+    line: int
+    code: str
+    name: str = ""
+    epci_siren: str = ""
+    insee_code: str = ""
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportedTerritory:
+    code: str
+    name: str
+    #: What changed on an update: "name", "EPCIs", "région", "industry flag".
+    changes: tuple[str, ...] = ()
+
+
+@dataclass
+class TerritoryImportReport:
+    rows: int = 0
+    created: list[ImportedTerritory] = field(default_factory=list)
+    updated: list[ImportedTerritory] = field(default_factory=list)
+    unchanged: list[ImportedTerritory] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
+    #: Official territories already stored but absent from the file: left as they are.
+    not_in_file: list[ImportedTerritory] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line: how many territories were created, updated, unchanged; rows skipped."""
+        return (
+            f"{self.rows} rows read: {len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} rows skipped"
+        )
+
+
+def _fold_header(header: str) -> str:
+    return " ".join(word for word in search_key(header).split() if word not in _SMALL_WORDS)
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"PK\x03\x04"):
+        raise TerritoryFileError(
+            "This is a spreadsheet (xlsx or zip), not a CSV file: save it as CSV first."
+        )
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Excel on Windows writes cp1252; latin-1 decodes any byte left over.
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        folded = _fold_header(title)
+        for role, aliases in COLUMN_ALIASES.items():
+            if folded in aliases and role not in columns:
+                columns[role] = index
+    return columns
+
+
+def _delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    # The official file uses ";"; a copy re-saved elsewhere may use "," or tabs.
+    return max(
+        (";", ",", "\t"),
+        key=lambda delimiter: len(_columns(next(csv.reader([first], delimiter=delimiter)))),
+    )
+
+
+def _missing_columns_message(header: list[str], missing: list[str]) -> str:
+    expected = "; ".join(
+        f"{label} (one of: {', '.join(sorted(aliases))})" for label, aliases in missing
+    )
+    found = ", ".join(cell.strip() for cell in header if cell.strip()) or "none"
+    return (
+        f"This is not the list of territoires d'industrie: no column for {expected}. "
+        f"Columns found: {found}."
+    )
+
+
+def read_territory_file(path: str | Path) -> list[TerritoryRow]:
+    """Read the official CSV (UTF-8 with or without BOM, or cp1252) into rows; raise
+    TerritoryFileError if it is not a list of territories."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise TerritoryFileError(f"Cannot read {path}: {error.strerror}.") from error
+    text = _decode(raw)
+    if not text.strip():
+        raise TerritoryFileError("The file is empty.")
+    if "\x00" in text:
+        raise TerritoryFileError("This is not a text file: expected a CSV file.")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        header = next((record for record in reader if any(cell.strip() for cell in record)), [])
+        columns = _columns(header)
+        missing = [
+            (label, COLUMN_ALIASES[role])
+            for role, label in (("code", "the territory's identifier"), ("name", "its name"))
+            if role not in columns
+        ]
+        if "epci" not in columns and "commune" not in columns:
+            missing.append(
+                (
+                    "the EPCI's SIREN or the commune's INSEE code",
+                    COLUMN_ALIASES["epci"] | COLUMN_ALIASES["commune"],
+                )
+            )
+        if missing:
+            raise TerritoryFileError(_missing_columns_message(header, missing))
+
+        def cell(record: list[str], role: str) -> str:
+            index = columns.get(role)
+            return record[index].strip() if index is not None and index < len(record) else ""
+
+        rows = []
+        for record in reader:
+            if any(value.strip() for value in record):
+                rows.append(
+                    TerritoryRow(
+                        # The line as a text editor or spreadsheet numbers it, header included.
+                        line=reader.line_num,
+                        code=cell(record, "code"),
+                        name=cell(record, "name"),
+                        epci_siren=cell(record, "epci"),
+                        insee_code=cell(record, "commune"),
+                    )
+                )
+    except csv.Error as error:
+        raise TerritoryFileError(f"This is not a readable CSV file: {error}.") from error
+    return rows
+
+
+@dataclass
+class _Draft:
+    names: Counter = field(default_factory=Counter)
+    epci_sirens: set[str] = field(default_factory=set)
+    regions: Counter = field(default_factory=Counter)
+    #: EPCIs met without a commune: their région counts come from all their communes.
+    epcis_without_commune: set[str] = field(default_factory=set)
+    lines: list[int] = field(default_factory=list)
+
+
+def _clean_insee(value: str) -> str:
+    # A spreadsheet turns "01001" into "1001".
+    return value.zfill(5) if value.isdigit() and len(value) == 4 else value.upper()
+
+
+def import_territories(rows: Iterable[TerritoryRow]) -> TerritoryImportReport:
+    """Create or update the official territoires d'industrie from the file's rows, each
+    territory being the set of its communes' EPCIs; flush, do not commit."""
+    report = TerritoryImportReport()
+    communes = {
+        insee: (epci_siren, region_code)
+        for insee, epci_siren, region_code in db.session.execute(
+            select(Commune.insee_code, Commune.epci_siren, Departement.region_code).join(
+                Departement, Commune.departement_code == Departement.code
+            )
+        )
+    }
+    known_epcis = set(db.session.scalars(select(Epci.siren)))
+    drafts: dict[str, _Draft] = defaultdict(_Draft)
+
+    for row in rows:
+        report.rows += 1
+        reason = _skip_reason(row, communes, known_epcis)
+        if reason:
+            report.skipped.append(SkippedRow(row.line, reason))
+            continue
+        draft = drafts[row.code]
+        draft.lines.append(row.line)
+        if row.name:
+            draft.names[row.name] += 1
+        insee = _clean_insee(row.insee_code)
+        epci_siren = siren_number.compact(row.epci_siren) or communes[insee][0]
+        draft.epci_sirens.add(epci_siren)
+        if insee:
+            draft.regions[communes[insee][1]] += 1
+        else:
+            draft.epcis_without_commune.add(epci_siren)
+
+    without_commune = set().union(*(d.epcis_without_commune for d in drafts.values()))
+    epci_regions = region_counts_by_epci(without_commune) if without_commune else {}
+    existing = {
+        territory.official_code: territory
+        for territory in db.session.scalars(
+            select(Territory)
+            .where(Territory.official_code.is_not(None))
+            .options(selectinload(Territory.epcis))
+        )
+    }
+    all_sirens = set().union(*(d.epci_sirens for d in drafts.values()))
+    epcis = {
+        epci.siren: epci
+        for epci in db.session.scalars(select(Epci).where(Epci.siren.in_(all_sirens)))
+    }
+
+    for code in sorted(drafts):
+        draft = drafts[code]
+        name = _majority(draft.names) or (existing[code].name if code in existing else "")
+        if not name:
+            report.skipped.extend(
+                SkippedRow(line, f"no name for territory {code} on any of its rows")
+                for line in draft.lines
+            )
+            continue
+        for siren in draft.epcis_without_commune:
+            draft.regions.update(epci_regions.get(siren, Counter()))
+        region_code = _majority(draft.regions)
+        members = [epcis[siren] for siren in sorted(draft.epci_sirens)]
+        territory = existing.get(code)
+        if territory is None:
+            db.session.add(
+                Territory(
+                    official_code=code,
+                    name=name,
+                    search_name=search_key(name),
+                    region_code=region_code,
+                    is_industry_territory=True,
+                    epcis=members,
+                )
+            )
+            report.created.append(ImportedTerritory(code, name))
+            continue
+        changes = []
+        if territory.name != name:
+            changes.append("name")
+            territory.name = name
+            territory.search_name = search_key(name)
+        if {epci.siren for epci in territory.epcis} != draft.epci_sirens:
+            changes.append("EPCIs")
+            territory.epcis = members
+        if territory.region_code != region_code:
+            changes.append("région")
+            territory.region_code = region_code
+        if not territory.is_industry_territory:
+            changes.append("industry flag")
+            territory.is_industry_territory = True
+        target = report.updated if changes else report.unchanged
+        target.append(ImportedTerritory(code, name, tuple(changes)))
+
+    report.skipped.sort(key=lambda skipped: skipped.line)
+    report.not_in_file = [
+        ImportedTerritory(code, territory.name)
+        for code, territory in sorted(existing.items())
+        if code not in drafts and territory.is_industry_territory
+    ]
+    db.session.flush()
+    return report
+
+
+def _skip_reason(
+    row: TerritoryRow, communes: dict[str, tuple[str | None, str]], known_epcis: set[str]
+) -> str | None:
+    if not row.code:
+        return "missing territory identifier"
+    if len(row.code) > 30:
+        return f"territory identifier longer than 30 characters: {row.code[:40]}"
+    if len(row.name) > 200:
+        return f"territory name longer than 200 characters ({row.code})"
+    insee = _clean_insee(row.insee_code)
+    if insee and insee not in communes:
+        return f"unknown commune {row.insee_code}"
+    epci_siren = siren_number.compact(row.epci_siren)
+    if epci_siren:
+        return None if epci_siren in known_epcis else f"unknown EPCI {row.epci_siren}"
+    if not insee:
+        return "no EPCI nor commune"
+    if communes[insee][0] is None:
+        return f"commune {insee} belongs to no EPCI"
+    return None
+
+
+def import_territory_file(path: str | Path) -> TerritoryImportReport:
+    """Read the official CSV at `path` and import it (flush, no commit)."""
+    return import_territories(read_territory_file(path))

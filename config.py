@@ -63,6 +63,8 @@ class Config:
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
     SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "30"))
+    #: A CA bundle to trust for the SMTP server's certificate (else the system's).
+    SMTP_CA_FILE = os.environ.get("SMTP_CA_FILE", "")
     SENDGRID_API_KEY = os.environ.get("SENDGRID_API_KEY", "")
     SENDGRID_API_HOST = os.environ.get("SENDGRID_API_HOST", "https://api.sendgrid.com")
     SENDGRID_SANDBOX = _bool("SENDGRID_SANDBOX", False)

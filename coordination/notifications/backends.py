@@ -87,6 +87,9 @@ class SmtpBackend:
         self.host = config["SMTP_HOST"]
         self.port = config["SMTP_PORT"]
         self.security = config["SMTP_SECURITY"].lower()
+        if self.security not in {"none", "starttls", "ssl"}:
+            # A typo ("tls") must not quietly send passwords in clear text.
+            raise RuntimeError(f"SMTP_SECURITY={self.security!r}: use none, starttls or ssl")
         self.username = config["SMTP_USERNAME"]
         self.password = config["SMTP_PASSWORD"]
         self.timeout = config["SMTP_TIMEOUT"]

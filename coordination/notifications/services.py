@@ -170,21 +170,18 @@ def deliver_message(message_id: int, token: str, backend: MailBackend, now: date
         db.session.rollback()
         return "retrying"
     message.attempts += 1
+    recipient = message.to_email
     try:
         provider_id = backend.send(message)
     except PermanentDeliveryError as error:
-        message.status = MessageStatus.FAILED
-        message.last_error = str(error)
-        outcome = "failed"
+        outcome = _fail(message, str(error))
     except TemporaryDeliveryError as error:
-        message.last_error = str(error)
-        if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-            message.status = MessageStatus.FAILED
-            outcome = "failed"
-        else:
-            message.status = MessageStatus.PENDING
-            message.next_attempt_at = retry_time(now, message.attempts, error.retry_at)
-            outcome = "retrying"
+        outcome = _retry_later(message, str(error), now, error.retry_at)
+    except Exception as error:
+        # A bug or a bad setting (e.g. a malformed SENDGRID_API_HOST): count the attempt and
+        # back off like a temporary failure, so the message neither vanishes nor loops hot.
+        log.exception("outbox message %s: unexpected error from the mail backend", message_id)
+        outcome = _retry_later(message, f"{type(error).__name__}: {error}", now)
     else:
         message.status = MessageStatus.SENT
         message.sent_at = now
@@ -193,8 +190,25 @@ def deliver_message(message_id: int, token: str, backend: MailBackend, now: date
         outcome = "sent"
     message.lease_expires_at = None
     db.session.commit()
-    log.info("outbox message %s to %s: %s", message_id, message.to_email, outcome)
+    log.info("outbox message %s to %s: %s", message_id, recipient, outcome)
     return outcome
+
+
+def _fail(message: OutboxMessage, reason: str) -> str:
+    message.status = MessageStatus.FAILED
+    message.last_error = reason
+    return "failed"
+
+
+def _retry_later(
+    message: OutboxMessage, reason: str, now: datetime, requested: datetime | None = None
+) -> str:
+    if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        return _fail(message, reason)
+    message.status = MessageStatus.PENDING
+    message.last_error = reason
+    message.next_attempt_at = retry_time(now, message.attempts, requested)
+    return "retrying"
 
 
 def retry_time(now: datetime, attempts: int, requested: datetime | None = None) -> datetime:

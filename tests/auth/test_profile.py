@@ -34,4 +34,4 @@ def test_short_new_password_is_refused_and_input_kept(client, staff, sign_in):
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'value="Camille Typed"' in body
-    assert "au moins 12 caractères" in body
+    assert "La longueur du champ doit être comprise entre 12 et 200 caractères." in body

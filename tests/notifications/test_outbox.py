@@ -133,3 +133,17 @@ def test_retry_puts_a_failed_message_back_due_now(db_session, now):
     assert (message.status, message.next_attempt_at) == ("pending", now + timedelta(days=1))
     with pytest.raises(ValueError):
         retry_message(message, now)
+
+
+class BrokenBackend:
+    def send(self, message):
+        raise ValueError("unknown url type: 'api.sendgrid.example'")
+
+
+def test_an_unexpected_backend_error_counts_as_an_attempt_and_backs_off(db_session, now):
+    message = queue_test(now=now)
+    report = deliver_due_messages(now, backend=BrokenBackend())
+    assert report.retrying == [message.id]
+    assert (message.status, message.attempts) == ("pending", 1)
+    assert message.last_error == "ValueError: unknown url type: 'api.sendgrid.example'"
+    assert message.next_attempt_at == now + timedelta(seconds=30)

@@ -103,11 +103,12 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from coordination.auth.views import bp as auth_bp
     from coordination.campaigns.views import bp as campaigns_bp
+    from coordination.clubs.views import bp as clubs_bp
     from coordination.main.views import bp as main_bp
     from coordination.notifications.views import bp as notifications_bp
     from coordination.territories.views import bp as territories_bp
 
-    for blueprint in (main_bp, auth_bp, territories_bp, campaigns_bp, notifications_bp):
+    for blueprint in (main_bp, auth_bp, territories_bp, campaigns_bp, clubs_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
 
@@ -153,10 +154,12 @@ def _register_cli(app: Flask) -> None:
 
 def _register_digest_sections(app: Flask) -> None:
     from coordination.campaigns.digest import register_digest_sections as campaigns_sections
+    from coordination.clubs.digest import register_digest_sections as clubs_sections
     from coordination.notifications.digest_sections import (
         register_digest_sections as notifications_sections,
     )
 
     with app.app_context():
         campaigns_sections()
+        clubs_sections()
         notifications_sections()

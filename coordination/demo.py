@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from coordination.auth.models import DigestFrequency, Role
 from coordination.auth.services import create_user, find_user_by_email
+from coordination.campaigns import demo as campaigns_demo
 from coordination.campaigns.models import Call, Edition, EditionKind, EditionStatus
+from coordination.clubs import demo as clubs_demo
 from coordination.core.clock import local_datetime, to_local
 from coordination.core.text import search_key
 from coordination.extensions import db
@@ -43,6 +45,10 @@ def load_demo_data(now: datetime) -> bool:
             user.digest_frequency = DigestFrequency.DAILY
     _demo_territories()
     _demo_editions(now)
+    db.session.flush()
+    # Each domain adds its own story on top of the accounts, territories and editions.
+    campaigns_demo.load_demo(now)
+    clubs_demo.load_demo(now)
     db.session.flush()
     return True
 

@@ -1,7 +1,9 @@
 """Every domain's models, imported in one place for Alembic and create_all()."""
 
 from coordination.auth.models import LoginToken, User, UserRole  # noqa: F401
+from coordination.campaigns import models as campaigns_models  # noqa: F401
 from coordination.campaigns.models import Call, Edition  # noqa: F401
+from coordination.clubs import models as clubs_models  # noqa: F401
 from coordination.notifications.models import DigestRun, OutboxMessage  # noqa: F401
 from coordination.territories.models import (  # noqa: F401
     Commune,

@@ -43,9 +43,11 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
             run, "interval", id=job_id, name=job_id, next_run_time=utcnow(), **interval
         )
 
+    from coordination.campaigns.jobs import register_jobs as campaign_jobs
     from coordination.notifications.jobs import register_jobs as notification_jobs
 
-    notification_jobs(add_job, app.config)
+    for register_jobs in (notification_jobs, campaign_jobs):
+        register_jobs(add_job, app.config)
     return scheduler
 
 

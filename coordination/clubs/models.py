@@ -1,0 +1,1 @@
+"""Territorial clubs, partner organisations, memberships and club meetings."""

@@ -94,6 +94,7 @@ class Config:
 
 
 class TestConfig(Config):
+    __test__ = False  # not a pytest test class, despite its name
     APP_ENV = "test"
     TESTING = True
     SECRET_KEY_FOR_TESTS = "test-secret-key"  # noqa: S105 (tests only)

@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, g, has_request_context, jsonify, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from sqlalchemy import event
@@ -93,6 +93,13 @@ def _init_login(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        # API clients get a JSON 401; people get the sign-in page, then come back.
+        if request.path.startswith("/api/"):
+            return jsonify(error="authentication required"), 401
+        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
 
     @login_manager.user_loader
     def load_user(user_id: str):

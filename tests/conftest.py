@@ -68,8 +68,14 @@ def app(database_url, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _reset_memory_mail(app):
+def _reset_memory_mail_and_limits(app):
+    """Each test starts with an empty memory mailbox and fresh rate-limit counters."""
+    from coordination.extensions import limiter
+
     app.extensions.pop("memory_mail_backend", None)
+    limiter.reset()
+    yield
+    limiter.reset()
 
 
 @pytest.fixture

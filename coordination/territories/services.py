@@ -58,7 +58,10 @@ def _upsert(model, key: str, rows: list[dict], report: LoadReport) -> None:
 
 
 def _number(value: str, kind):
-    return kind(value) if value not in ("", None) else None
+    # The source writes "nan" for the few communes without town-hall coordinates.
+    if value is None or value.strip().lower() in ("", "nan"):
+        return None
+    return kind(value)
 
 
 def commune_search_key(text: str) -> str:
@@ -254,6 +257,14 @@ COLUMN_ALIASES = {
     },
 }
 _SMALL_WORDS = {"de", "du", "des", "d", "l", "la", "le"}
+MISSING_COLUMN_HINTS = {
+    "code": "the territory's identifier (e.g. id_ti, code_ti, identifiant)",
+    "name": "its name (e.g. lib_ti, nom_ti, libellé territoire)",
+    "epci or commune": (
+        "the EPCI's SIREN or the commune's INSEE code (e.g. siren_epci, code_epci, "
+        "insee_com, code_insee)"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -343,12 +354,9 @@ def _delimiter(text: str) -> str:
 
 
 def _missing_columns_message(header: list[str], missing: list[str]) -> str:
-    expected = "; ".join(
-        f"{label} (one of: {', '.join(sorted(aliases))})" for label, aliases in missing
-    )
     found = ", ".join(cell.strip() for cell in header if cell.strip()) or "none"
     return (
-        f"This is not the list of territoires d'industrie: no column for {expected}. "
+        f"This is not the list of territoires d'industrie: no column for {'; '.join(missing)}. "
         f"Columns found: {found}."
     )
 
@@ -369,18 +377,9 @@ def read_territory_file(path: str | Path) -> list[TerritoryRow]:
     try:
         header = next((record for record in reader if any(cell.strip() for cell in record)), [])
         columns = _columns(header)
-        missing = [
-            (label, COLUMN_ALIASES[role])
-            for role, label in (("code", "the territory's identifier"), ("name", "its name"))
-            if role not in columns
-        ]
+        missing = [MISSING_COLUMN_HINTS[role] for role in ("code", "name") if role not in columns]
         if "epci" not in columns and "commune" not in columns:
-            missing.append(
-                (
-                    "the EPCI's SIREN or the commune's INSEE code",
-                    COLUMN_ALIASES["epci"] | COLUMN_ALIASES["commune"],
-                )
-            )
+            missing.append(MISSING_COLUMN_HINTS["epci or commune"])
         if missing:
             raise TerritoryFileError(_missing_columns_message(header, missing))
 

@@ -1,9 +1,10 @@
 """Staff pages for territories and the JSON searches."""
 
-import pytest
-from sqlalchemy import event, select
+import re
 
-from coordination.extensions import db
+import pytest
+from sqlalchemy import select
+
 from coordination.territories.models import Territory
 from coordination.territories.services import save_territory
 
@@ -27,6 +28,11 @@ def _make(name, sirens, code=None, region_code=None, is_industry_territory=True)
     )
 
 
+def _textarea(page: str) -> str:
+    # WTForms starts a textarea with a newline, which browsers drop.
+    return re.search(r"<textarea[^>]*>\r?\n?(.*?)</textarea>", page, re.DOTALL).group(1)
+
+
 def _form(**fields):
     data = {
         "name": "Pithiverais",
@@ -39,19 +45,18 @@ def _form(**fields):
     return {key: value for key, value in data.items() if value is not None}
 
 
-@pytest.mark.parametrize(
-    "path", ["/territoires/nouveau", "/territoires/1/modifier", "/api/epcis?q=pith"]
-)
+@pytest.mark.parametrize("path", ["/territoires/nouveau", "/territoires/1/modifier"])
 def test_territory_editing_redirects_anonymous_to_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/connexion?next=")
 
 
-def test_territory_search_api_redirects_anonymous_to_sign_in(client):
-    response = client.get("/api/territories?q=pith")
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/connexion?next=")
+@pytest.mark.parametrize("path", ["/api/territories?q=pith", "/api/epcis?q=pith"])
+def test_search_apis_answer_anonymous_with_a_json_401(client, path):
+    response = client.get(path)
+    assert response.status_code == 401
+    assert response.get_json() == {"error": "authentication required"}
 
 
 @pytest.mark.parametrize(
@@ -107,7 +112,7 @@ def test_staff_edits_a_territory(staff_client, db_session):
     page = staff_client.get(f"/territoires/{territory.id}/modifier").get_data(as_text=True)
     assert 'value="Pithiverais"' in page
     assert 'value="TI-24-001"' in page
-    assert ">\n200066280</textarea>" in page or ">200066280</textarea>" in page
+    assert _textarea(page) == "200066280"
     assert "Communauté de communes du Pithiverais (200066280)" in page
 
     response = staff_client.post(
@@ -159,7 +164,7 @@ def test_form_errors_are_shown_next_to_the_field_and_keep_the_input(
 ):
     _make("Pays du Coquelicot", ["248000747"], code="TI-32-001")
     db_session.commit()
-    data = _form(name="Mon territoire", official_code="TI-00-001", **fields)
+    data = _form(**{"name": "Mon territoire", "official_code": "TI-00-001", **fields})
 
     response = staff_client.post("/territoires/nouveau", data=data)
 
@@ -170,8 +175,8 @@ def test_form_errors_are_shown_next_to_the_field_and_keep_the_input(
         assert f'value="{data["name"]}"' in page
     if field_name != "official_code":
         assert 'value="TI-00-001"' in page
-    assert f">{data['epci_sirens']}</textarea>" in page.replace(">\n", ">")
-    assert 'name="is_industry_territory" type="checkbox" value="y"' in page
+    assert _textarea(page) == data["epci_sirens"]
+    assert '<input checked id="is_industry_territory"' in page
     assert len(db_session.scalars(select(Territory)).all()) == 1
 
 
@@ -217,33 +222,24 @@ def test_list_searches_by_name_commune_or_departement(staff_client, db_session):
     assert "No territory matches “Strasbourg”." in page
 
 
-def _count_queries(callback) -> int:
-    statements = []
-
-    def record(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        callback()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
-@pytest.mark.parametrize("query", ["", "communes"])
-def test_list_query_count_does_not_grow_with_territories(staff_client, db_session, query):
+@pytest.mark.parametrize("query", ["", "territoire"])
+def test_list_query_count_does_not_grow_with_territories(
+    staff_client, db_session, query_counter, query
+):
     _make("Territoire 1", ["200066280"])
     db_session.commit()
     staff_client.get("/territoires")  # warm up: the user and the session are loaded alike
-    with_one = _count_queries(lambda: staff_client.get("/territoires", query_string={"q": query}))
+    with query_counter() as with_one:
+        staff_client.get("/territoires", query_string={"q": query})
     _make("Territoire 2", ["248000747"])
     _make("Territoire 3", ["200071892", "240200493"])
     db_session.commit()
 
-    with_three = _count_queries(lambda: staff_client.get("/territoires", query_string={"q": query}))
+    with query_counter() as with_three:
+        page = staff_client.get("/territoires", query_string={"q": query}).get_data(as_text=True)
 
-    assert with_three == with_one
+    assert page.count('/modifier">Territoire ') == 3
+    assert len(with_three) == len(with_one)
 
 
 def test_territory_search_api_for_any_signed_in_user(client, make_user, sign_in, db_session):

@@ -113,9 +113,18 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.clubs.views import bp as clubs_bp
     from coordination.main.views import bp as main_bp
     from coordination.notifications.views import bp as notifications_bp
+    from coordination.stops.views import bp as stops_bp
     from coordination.territories.views import bp as territories_bp
 
-    for blueprint in (main_bp, auth_bp, territories_bp, campaigns_bp, clubs_bp, notifications_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        territories_bp,
+        campaigns_bp,
+        clubs_bp,
+        stops_bp,
+        notifications_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -165,8 +174,10 @@ def _register_digest_sections(app: Flask) -> None:
     from coordination.notifications.digest_sections import (
         register_digest_sections as notifications_sections,
     )
+    from coordination.stops.digest import register_digest_sections as stops_sections
 
     with app.app_context():
         campaigns_sections()
         clubs_sections()
+        stops_sections()
         notifications_sections()

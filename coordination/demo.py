@@ -12,6 +12,7 @@ from coordination.clubs import demo as clubs_demo
 from coordination.core.clock import local_datetime, to_local
 from coordination.core.text import search_key
 from coordination.extensions import db
+from coordination.stops import demo as stops_demo
 from coordination.territories.models import Epci, Territory
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (public demo accounts)
@@ -49,6 +50,7 @@ def load_demo_data(now: datetime) -> bool:
     # Each domain adds its own story on top of the accounts, territories and editions.
     campaigns_demo.load_demo(now)
     clubs_demo.load_demo(now)
+    stops_demo.load_demo(now)
     db.session.flush()
     return True
 

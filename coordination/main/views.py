@@ -8,13 +8,15 @@ from coordination.auth.services import safe_next_path
 from coordination.campaigns.queries import open_calls
 from coordination.core.clock import utcnow
 from coordination.extensions import db
+from coordination.stops.queries import coming_stops
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
 def home():
-    return render_template("main/home.html", calls=open_calls(utcnow()), stops=[])
+    now = utcnow()
+    return render_template("main/home.html", calls=open_calls(now), stops=coming_stops(now))
 
 
 @bp.route("/langue", methods=["POST"])

@@ -1,0 +1,1 @@
+"""Stops (étapes) of an edition: one day in one city of a territory."""

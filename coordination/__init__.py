@@ -44,7 +44,10 @@ def create_app(config: Config | None = None) -> Flask:
     _register_cli(app)
     _register_digest_sections(app)
 
+    from coordination.calendar.receivers import connect as connect_calendar
     from coordination.core.errors import register_error_handlers
+
+    connect_calendar()
 
     register_error_handlers(app)
 
@@ -109,6 +112,7 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from coordination.auth.views import bp as auth_bp
+    from coordination.calendar.views import bp as calendar_bp
     from coordination.campaigns.views import bp as campaigns_bp
     from coordination.clubs.views import bp as clubs_bp
     from coordination.main.views import bp as main_bp
@@ -123,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
         campaigns_bp,
         clubs_bp,
         stops_bp,
+        calendar_bp,
         notifications_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,6 +1,7 @@
 """Every domain's models, imported in one place for Alembic and create_all()."""
 
 from coordination.auth.models import LoginToken, User, UserRole  # noqa: F401
+from coordination.calendar import models as calendar_models  # noqa: F401
 from coordination.campaigns import models as campaigns_models  # noqa: F401
 from coordination.campaigns.models import Call, Edition  # noqa: F401
 from coordination.clubs import models as clubs_models  # noqa: F401

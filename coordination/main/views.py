@@ -31,6 +31,12 @@ def switch_language():
     return redirect(safe_next_path(request.form.get("next")) or url_for("main.home"))
 
 
+@bp.route("/healthz")
+def health():
+    # For load balancers and the benchmarks: answers without touching the database.
+    return {"status": "ok"}
+
+
 @bp.route("/credits")
 def credits():
     return render_template("main/credits.html")

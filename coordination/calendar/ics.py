@@ -1,0 +1,138 @@
+"""Pure iCalendar builders: one place produces every calendar object, for feeds and
+invitations alike. Same input, same bytes: no "now", no random UID, no set ordering.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
+
+PRODID = "-//InnovENT-E//Coordination platform//FR"
+REFRESH = timedelta(hours=6)
+STATUSES = {"TENTATIVE", "CONFIRMED", "CANCELLED"}
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """What a calendar needs to know of a stop or a meeting."""
+
+    #: Stable across renders and changes: the same event is the same UID everywhere.
+    uid: str
+    #: Raised on every change that matters to a calendar.
+    sequence: int
+    starts_at: datetime
+    ends_at: datetime
+    summary: str
+    #: The row's last change: DTSTAMP and LAST-MODIFIED (never "now").
+    changed_at: datetime
+    status: str = "CONFIRMED"
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    geo: tuple[float, float] | None = None
+    categories: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _person(person: Person, **params) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    if person.name:
+        address.params["CN"] = vText(person.name)
+    for key, value in params.items():
+        address.params[key.replace("_", "-").upper()] = vText(value)
+    return address
+
+
+def _event_component(event: CalendarEvent, zone: ZoneInfo) -> Event:
+    if event.status not in STATUSES:
+        raise ValueError(f"unknown status {event.status!r}")
+    component = Event()
+    component.add("uid", event.uid)
+    component.add("dtstamp", event.changed_at)
+    component.add("last-modified", event.changed_at)
+    component.add("sequence", event.sequence)
+    # Local wall time with TZID (and its VTIMEZONE): what people see in their clients.
+    component.add("dtstart", event.starts_at.astimezone(zone))
+    component.add("dtend", event.ends_at.astimezone(zone))
+    component.add("summary", event.summary)
+    component.add("status", event.status)
+    if event.description:
+        component.add("description", event.description)
+    if event.location:
+        component.add("location", event.location)
+    if event.url:
+        component.add("url", event.url)
+    if event.geo is not None:
+        component.add("geo", event.geo)
+    if event.categories:
+        component.add("categories", list(event.categories))
+    return component
+
+
+def _add_timezones(calendar: Calendar, events: list[CalendarEvent]) -> None:
+    if not events:
+        return
+    # A fixed, data-derived range keeps the VTIMEZONE (and so the bytes) stable.
+    first = min(e.starts_at for e in events).year
+    last = max(e.ends_at for e in events).year
+    calendar.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1))
+
+
+def build_feed(name: str, events: Iterable[CalendarEvent], timezone: str = "Europe/Paris") -> bytes:
+    """A subscription feed: no METHOD, NAME once, refresh hints, events in a stable order."""
+    zone = ZoneInfo(timezone)
+    ordered = sorted(events, key=lambda e: (e.starts_at, e.uid))
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", timezone)
+    calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
+    for event in ordered:
+        calendar.add_component(_event_component(event, zone))
+    _add_timezones(calendar, ordered)
+    return calendar.to_ical()
+
+
+def build_invitation(
+    event: CalendarEvent,
+    organizer: Person,
+    attendee: Person,
+    method: str = "REQUEST",
+    timezone: str = "Europe/Paris",
+) -> str:
+    """An iTIP message for one attendee: REQUEST (new or updated) or CANCEL."""
+    if method not in {"REQUEST", "CANCEL"}:
+        raise ValueError(f"unsupported method {method!r}")
+    zone = ZoneInfo(timezone)
+    if method == "CANCEL":
+        event = CalendarEvent(**{**event.__dict__, "status": "CANCELLED"})
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    component = _event_component(event, zone)
+    component.add("organizer", _person(organizer))
+    component.add(
+        "attendee",
+        _person(
+            attendee,
+            role="REQ-PARTICIPANT",
+            partstat="NEEDS-ACTION",
+            rsvp="TRUE",
+        ),
+    )
+    calendar.add_component(component)
+    _add_timezones(calendar, [event])
+    return calendar.to_ical().decode("utf-8")

@@ -1,0 +1,51 @@
+"""Feed tokens, invitation replies and reminder lead times."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coordination.auth.models import User
+from coordination.extensions import db
+
+
+class FeedToken(db.Model):
+    """The secret in a private feed's URL. Only its SHA-256 is stored; the secret itself is
+    derived from SECRET_KEY, the owner, the scope and the version, so the owner's page can
+    show the URL again, and renewing (a new version) makes the old URL fail."""
+
+    __tablename__ = "feed_tokens"
+    __table_args__ = (
+        UniqueConstraint("user_id", "scope", "version"),
+        Index("ix_feed_tokens_owner_scope", "user_id", "scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: "personal", or "club:<id>" for a club's feed.
+    scope: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(default=1)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    #: Last time a calendar client fetched it (shown to the owner).
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class InvitationReply(db.Model):
+    """A person's answer to an invitation, recorded from a signed link without signing in."""
+
+    __tablename__ = "invitation_replies"
+    __table_args__ = (UniqueConstraint("event_uid", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The calendar UID of the stop or meeting.
+    event_uid: Mapped[str] = mapped_column(String(100), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: accepted | tentative | declined (iCalendar PARTSTAT words)
+    answer: Mapped[str] = mapped_column(String(20))
+    answered_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship()

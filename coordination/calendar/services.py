@@ -1,0 +1,248 @@
+"""Private feed tokens, feed rendering, invitations and replies."""
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from coordination.auth.models import User
+from coordination.calendar import events as calendar_events
+from coordination.calendar import queries
+from coordination.calendar.ics import CalendarEvent, Person, build_feed, build_invitation
+from coordination.calendar.models import FeedToken, InvitationReply
+from coordination.core.urls import external_url
+from coordination.extensions import db
+from coordination.notifications.services import queue_email
+
+PERSONAL = "personal"
+ANSWERS = ("accepted", "tentative", "declined")
+
+
+# --- Private feed tokens -----------------------------------------------------------------
+
+
+def club_scope(club_id: int) -> str:
+    """The token scope of a club's feed."""
+    return f"club:{club_id}"
+
+
+def feed_secret(user_id: int, scope: str, version: int) -> str:
+    """The URL secret of a feed token: derived, so it can be shown again; never stored."""
+    key = current_app.config["SECRET_KEY"].encode()
+    mac = hmac.new(key, f"feed:{user_id}:{scope}:{version}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _latest_token(user: User, scope: str) -> FeedToken | None:
+    return db.session.scalar(
+        select(FeedToken)
+        .where(FeedToken.user_id == user.id, FeedToken.scope == scope)
+        .order_by(FeedToken.version.desc())
+        .limit(1)
+    )
+
+
+def _new_token(user: User, scope: str, version: int, now: datetime) -> FeedToken:
+    token = FeedToken(
+        user_id=user.id,
+        scope=scope,
+        version=version,
+        token_hash=_hash(feed_secret(user.id, scope, version)),
+        created_at=now,
+    )
+    db.session.add(token)
+    db.session.flush()
+    return token
+
+
+def active_feed_token(user: User, scope: str, now: datetime) -> FeedToken | None:
+    """The user's live token for a scope, created on first use; None once revoked."""
+    token = _latest_token(user, scope)
+    if token is None:
+        return _new_token(user, scope, 1, now)
+    return None if token.revoked_at else token
+
+
+def renew_feed_token(user: User, scope: str, now: datetime) -> FeedToken:
+    """Revoke the current URL of a feed and make a new one."""
+    token = _latest_token(user, scope)
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = now
+    return _new_token(user, scope, (token.version + 1) if token else 1, now)
+
+
+def revoke_feed_token(user: User, scope: str, now: datetime) -> None:
+    """Make the current URL of a feed stop working, with no replacement."""
+    token = _latest_token(user, scope)
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = now
+
+
+def feed_url(token: FeedToken) -> str:
+    """The https address of a private feed."""
+    secret = feed_secret(token.user_id, token.scope, token.version)
+    return external_url("calendar.private_feed", secret=secret)
+
+
+def resolve_feed_secret(secret: str) -> FeedToken | None:
+    """The live token behind a URL secret, else None (unknown or revoked)."""
+    token = db.session.scalar(select(FeedToken).where(FeedToken.token_hash == _hash(secret)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    return token
+
+
+# --- Feeds -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedFeed:
+    name: str
+    body: bytes
+
+
+def _timezone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def render_private_feed(token: FeedToken) -> RenderedFeed | None:
+    """The calendar a private token opens: the owner's personal feed or a club's."""
+    user = token.user
+    if token.scope == PERSONAL:
+        meetings = queries.personal_meetings(user)
+        name = f"InnovENT-E — {user.display_name}"
+    elif token.scope.startswith("club:"):
+        club_id = int(token.scope.split(":", 1)[1])
+        club = next((c for c in queries.clubs_of(user) if c.id == club_id), None)
+        if club is None:  # no longer a member: the feed closes
+            return None
+        meetings = queries.club_meetings(club.id)
+        name = f"InnovENT-E — {club.name}"
+    else:
+        return None
+    events = [calendar_events.meeting_event(m) for m in meetings]
+    return RenderedFeed(name, build_feed(name, events, _timezone()))
+
+
+# --- Invitations and replies -------------------------------------------------------------
+
+
+def _reply_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="invitation-reply")
+
+
+def reply_token(event_uid: str, user_id: int) -> str:
+    """A signed token that lets one person answer one invitation without signing in."""
+    return _reply_serializer().dumps({"uid": event_uid, "user": user_id})
+
+
+def read_reply_token(token: str) -> tuple[str, int] | None:
+    """(event uid, user id) from a reply token, or None if it was tampered with."""
+    try:
+        data = _reply_serializer().loads(token)
+        return str(data["uid"]), int(data["user"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def record_reply(event_uid: str, user: User, answer: str, now: datetime) -> InvitationReply:
+    """Record (or change) a person's answer to an invitation."""
+    if answer not in ANSWERS:
+        raise ValueError(f"unknown answer {answer!r}")
+    reply = db.session.scalar(
+        select(InvitationReply).where(
+            InvitationReply.event_uid == event_uid, InvitationReply.user_id == user.id
+        )
+    )
+    if reply is None:
+        reply = InvitationReply(event_uid=event_uid, user_id=user.id)
+        db.session.add(reply)
+    reply.answer = answer
+    reply.answered_at = now
+    db.session.flush()
+    return reply
+
+
+def replies_for(event_uid: str) -> list[InvitationReply]:
+    """Everyone's answer to one event, by name."""
+    return list(
+        db.session.scalars(
+            select(InvitationReply)
+            .where(InvitationReply.event_uid == event_uid)
+            .order_by(InvitationReply.answered_at)
+        )
+    )
+
+
+def _organizer() -> Person:
+    config = current_app.config
+    return Person(config["MAIL_FROM_NAME"], config["MAIL_FROM"])
+
+
+def _invitation_key(event: CalendarEvent, user: User) -> str:
+    return f"invite:{event.uid}:user:{user.id}:seq:{event.sequence}"
+
+
+def _was_invited(event: CalendarEvent, user: User) -> bool:
+    from coordination.notifications.models import OutboxMessage
+
+    prefix = f"invite:{event.uid}:user:{user.id}:"
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.idempotency_key.startswith(prefix, autoescape=True))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def send_invitations(
+    event: CalendarEvent, recipients: list[User], now: datetime, reply_to: str | None = None
+) -> int:
+    """Queue one invitation (REQUEST) or cancellation (CANCEL) per person; once per sequence."""
+    cancelled = event.status == "CANCELLED"
+    if event.status == "TENTATIVE":
+        return 0  # only confirmed events are sent; a feed shows the tentative ones
+    count = 0
+    for user in dict.fromkeys(recipients):
+        if not user.is_active or (cancelled and not _was_invited(event, user)):
+            continue
+        is_update = _was_invited(event, user)
+        method = "CANCEL" if cancelled else "REQUEST"
+        ics = build_invitation(
+            event, _organizer(), Person(user.display_name, user.email), method, _timezone()
+        )
+        token = reply_token(event.uid, user.id)
+        queue_email(
+            key=_invitation_key(event, user),
+            template="calendar/cancellation" if cancelled else "calendar/invitation",
+            to_email=user.email,
+            to_name=user.name,
+            locale=user.locale,
+            user_id=user.id,
+            reply_to=reply_to,
+            calendar_method=method,
+            calendar_ics=ics,
+            context={
+                "user": user,
+                "event": event,
+                "is_update": is_update,
+                "reply_urls": {
+                    answer: external_url("calendar.reply", token=token, answer=answer)
+                    for answer in ANSWERS
+                },
+            },
+            now=now,
+        )
+        count += 1
+    return count

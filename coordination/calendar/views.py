@@ -1,0 +1,118 @@
+"""Feeds (.ics), the subscribe page, and answers to invitations."""
+
+import hashlib
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from coordination.auth.forms import ConfirmLinkForm
+from coordination.auth.models import User
+from coordination.calendar import queries, services
+from coordination.core.clock import utcnow
+from coordination.extensions import db
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendrier")
+
+
+def ics_response(body: bytes, filename: str, private: bool):
+    """Serve a calendar with an ETag: an unchanged feed answers 304 with no body."""
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age=900"
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    return response.make_conditional(request)
+
+
+@bp.route("/abonnement/<secret>.ics")
+def private_feed(secret: str):
+    token = services.resolve_feed_secret(secret)
+    if token is None:
+        abort(404)
+    feed = services.render_private_feed(token)
+    if feed is None:
+        abort(404)
+    return ics_response(feed.body, "innovent-e.ics", private=True)
+
+
+def _feeds_of(user: User, now) -> list[dict]:
+    feeds = [{"scope": services.PERSONAL, "title": _("My calendar"), "club": None}]
+    feeds += [
+        {"scope": services.club_scope(club.id), "title": club.name, "club": club}
+        for club in queries.clubs_of(user)
+    ]
+    for feed in feeds:
+        token = services.active_feed_token(user, feed["scope"], now)
+        feed["url"] = services.feed_url(token) if token else None
+        feed["webcal"] = (
+            feed["url"].replace("https://", "webcal://", 1).replace("http://", "webcal://", 1)
+            if feed["url"]
+            else None
+        )
+    return feeds
+
+
+@bp.route("/")
+@login_required
+def subscribe():
+    feeds = _feeds_of(current_user, utcnow())
+    db.session.commit()  # tokens made on first visit
+    return render_template("calendar/subscribe.html", feeds=feeds, form=ConfirmLinkForm())
+
+
+@bp.route("/<action>", methods=["POST"])
+@login_required
+def manage_feed(action: str):
+    form = ConfirmLinkForm()
+    scope = request.form.get("scope", "")
+    allowed = {f["scope"] for f in _feeds_of(current_user, utcnow())}
+    if action not in ("renouveler", "revoquer") or not form.validate_on_submit():
+        abort(400)
+    if scope not in allowed:
+        abort(404)
+    if action == "renouveler":
+        services.renew_feed_token(current_user, scope, utcnow())
+        flash(_("A new address is ready; the old one no longer works."), "success")
+    else:
+        services.revoke_feed_token(current_user, scope, utcnow())
+        flash(_("This address no longer works."), "success")
+    db.session.commit()
+    return redirect(url_for("calendar.subscribe"))
+
+
+@bp.route("/reponse/<token>", methods=["GET", "POST"])
+def reply(token: str):
+    found = services.read_reply_token(token)
+    user = db.session.get(User, found[1]) if found else None
+    if user is None:
+        abort(404)
+    answer = request.values.get("answer", "")
+    form = ConfirmLinkForm()
+    if request.method == "POST":
+        # Recorded on a button press, not on the link's GET: mail scanners open links too.
+        if not form.validate_on_submit() or answer not in services.ANSWERS:
+            abort(400)
+        services.record_reply(found[0], user, answer, utcnow())
+        db.session.commit()
+        return render_template("calendar/reply.html", recorded=answer, form=form, user=user)
+    if answer not in services.ANSWERS:
+        answer = ""
+    return render_template(
+        "calendar/reply.html", recorded=None, chosen=answer, form=form, user=user
+    )
+
+
+@bp.app_context_processor
+def calendar_helpers():
+    return {"calendar_timezone": current_app.config["TIMEZONE"]}

@@ -44,10 +44,11 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
         )
 
     from coordination.campaigns.jobs import register_jobs as campaign_jobs
+    from coordination.clubs.jobs import register_jobs as club_jobs
     from coordination.notifications.jobs import register_jobs as notification_jobs
     from coordination.stops.jobs import register_jobs as stop_jobs
 
-    for register_jobs in (notification_jobs, campaign_jobs, stop_jobs):
+    for register_jobs in (notification_jobs, campaign_jobs, club_jobs, stop_jobs):
         register_jobs(add_job, app.config)
     return scheduler
 

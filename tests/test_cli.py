@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from coordination.auth.models import User
 from coordination.campaigns.models import Edition
+from coordination.demo import DEMO_ACCOUNTS
 from coordination.notifications.models import MessageStatus, OutboxMessage
 
 
@@ -26,10 +27,15 @@ def test_mail_test_queues_a_message_and_outbox_deliver_sends_it(app, db_session)
 def test_demo_data_loads_once(app, db_session):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo", "load"])
+    users = db_session.scalar(select(func.count()).select_from(User))
+    messages = db_session.scalar(select(func.count()).select_from(OutboxMessage))
     second = runner.invoke(args=["demo", "load"])
-    assert first.output.strip() == "demo data loaded"
+    assert first.output.strip() == "demo data loaded", first.output
     assert second.output.strip() == "demo data already present"
-    assert db_session.scalar(select(func.count()).select_from(User)) == 4
+    assert db_session.scalar(select(func.count()).select_from(User)) == users
+    assert db_session.scalar(select(func.count()).select_from(OutboxMessage)) == messages
+    demo_accounts = {email for email, _roles in DEMO_ACCOUNTS}
+    assert demo_accounts <= set(db_session.scalars(select(User.email)))
     slugs = set(db_session.scalars(select(Edition.slug)))
     assert "tournee-2019" in slugs and len(slugs) == 2
 

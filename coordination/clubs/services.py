@@ -1,0 +1,513 @@
+"""Clubs: registration with email confirmation, decisions, self-service, meetings, merges."""
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from stdnum.fr import siret as stdnum_siret
+
+from coordination.auth.models import Role, User
+from coordination.auth.services import create_user, find_user_by_email, grant_role
+from coordination.clubs.models import (
+    Club,
+    ClubMeeting,
+    Membership,
+    MembershipStatus,
+    PartnerContact,
+    PartnerOrganisation,
+    Registration,
+)
+from coordination.core.signals import meeting_changed
+from coordination.core.text import search_key
+from coordination.core.urls import external_url
+from coordination.extensions import db
+from coordination.notifications.services import queue_email
+from coordination.territories.models import Territory
+
+#: How long a registration's confirmation link works.
+REGISTRATION_MAX_AGE = timedelta(days=3)
+#: Legal forms and filler words left out when comparing organisation names.
+_NAME_NOISE = {"sa", "sas", "sasu", "sarl", "eurl", "sci", "scop", "gie", "the", "la", "le", "l"}
+
+
+class ClubRuleError(Exception):
+    """A change the rules refuse; the message is for the person who asked."""
+
+
+# --- Organisations and SIRET ---------------------------------------------------------------
+
+
+def clean_siret(value: str | None) -> str | None:
+    """Digits only, or None when empty; raise ValueError when not a valid SIRET."""
+    digits = re.sub(r"[\s.-]", "", value or "")
+    if not digits:
+        return None
+    if not stdnum_siret.is_valid(digits):
+        raise ValueError(digits)
+    return digits
+
+
+def organisation_key(name: str) -> str:
+    """Fold an organisation's name for duplicate detection (accents, case, legal forms)."""
+    words = [word for word in search_key(name).split() if word not in _NAME_NOISE]
+    return " ".join(words)
+
+
+def find_matching_organisation(name: str, siret: str | None) -> PartnerOrganisation | None:
+    """The organisation a registration describes: same SIRET, else same folded name (unless
+    that one has another SIRET)."""
+    if siret:
+        found = db.session.scalar(
+            select(PartnerOrganisation).where(PartnerOrganisation.siret == siret)
+        )
+        if found is not None:
+            return found
+    key = organisation_key(name)
+    if not key:
+        return None
+    candidates = db.session.scalars(
+        select(PartnerOrganisation)
+        .where(PartnerOrganisation.search_name == key)
+        .order_by(PartnerOrganisation.id)
+    )
+    for candidate in candidates:
+        if not siret or candidate.siret in (None, siret):
+            return candidate
+    return None
+
+
+def update_organisation(organisation: PartnerOrganisation, fields: dict) -> None:
+    """Write an organisation's editable fields (name, kind, SIRET, website, address…)."""
+    for name in ("name", "kind", "siret", "website", "address", "region_code", "interests"):
+        if name in fields:
+            setattr(organisation, name, fields[name])
+    organisation.search_name = organisation_key(organisation.name)
+    db.session.flush()
+
+
+def add_contact(
+    organisation: PartnerOrganisation, user: User, now: datetime, is_approved: bool
+) -> PartnerContact:
+    """Make a user a contact of an organisation (giving them the partner role)."""
+    grant_role(user, Role.PARTNER_CONTACT)
+    contact = db.session.scalar(
+        select(PartnerContact).where(
+            PartnerContact.organisation_id == organisation.id, PartnerContact.user_id == user.id
+        )
+    )
+    if contact is None:
+        contact = PartnerContact(
+            organisation=organisation, user=user, is_approved=is_approved, created_at=now
+        )
+        db.session.add(contact)
+    elif is_approved:
+        contact.is_approved = True
+    db.session.flush()
+    return contact
+
+
+def add_contact_by_email(
+    organisation: PartnerOrganisation, email: str, name: str, added_by: User, now: datetime
+) -> PartnerContact:
+    """An approved contact adds a colleague: create the account if needed and tell them."""
+    user = find_user_by_email(email) or create_user(email, name, (Role.PARTNER_CONTACT,))
+    contact = add_contact(organisation, user, now, is_approved=True)
+    queue_email(
+        key=f"club-contact-added:{contact.id}",
+        template="clubs/contact_added",
+        to_email=user.email,
+        to_name=user.name,
+        locale=user.locale,
+        user_id=user.id,
+        reply_to=added_by.email,
+        context={
+            "user": user,
+            "organisation": organisation,
+            "added_by": added_by,
+            "sign_in_url": external_url("auth.request_link"),
+        },
+        now=now,
+    )
+    return contact
+
+
+def remove_contact(contact: PartnerContact) -> None:
+    """Remove a contact from an organisation; the last approved contact stays."""
+    organisation = contact.organisation
+    others = [c for c in organisation.contacts if c.id != contact.id and c.is_approved]
+    if contact.is_approved and not others:
+        raise ClubRuleError("last contact")
+    organisation.contacts.remove(contact)
+    db.session.flush()
+
+
+def merge_organisations(keep: PartnerOrganisation, duplicate: PartnerOrganisation) -> None:
+    """Fold a duplicate into the organisation kept: contacts, memberships, missing fields."""
+    if keep.id == duplicate.id:
+        raise ClubRuleError("same organisation")
+    for name in ("website", "address", "region_code"):
+        if not getattr(keep, name) and getattr(duplicate, name):
+            setattr(keep, name, getattr(duplicate, name))
+    keep.interests = sorted(set(keep.interests or []) | set(duplicate.interests or []))
+    duplicate_siret = duplicate.siret
+    kept_users = {c.user_id: c for c in keep.contacts}
+    for contact in list(duplicate.contacts):
+        if contact.user_id in kept_users:
+            kept_users[contact.user_id].is_approved |= contact.is_approved
+        else:
+            keep.contacts.append(
+                PartnerContact(
+                    user_id=contact.user_id,
+                    is_approved=contact.is_approved,
+                    created_at=contact.created_at,
+                )
+            )
+    kept_clubs = {m.club_id: m for m in keep.memberships}
+    rank = {
+        MembershipStatus.APPROVED: 3,
+        MembershipStatus.PENDING: 2,
+        MembershipStatus.LEFT: 1,
+        MembershipStatus.REJECTED: 0,
+    }
+    moved = []
+    for membership in list(duplicate.memberships):
+        existing = kept_clubs.get(membership.club_id)
+        if existing is None:
+            moved.append(membership)
+        elif rank[membership.status] > rank[existing.status]:
+            for name in ("status", "requested_by_id", "requested_at", "consented_at"):
+                setattr(existing, name, getattr(membership, name))
+            existing.decided_at, existing.decided_by_id = (
+                membership.decided_at,
+                membership.decided_by_id,
+            )
+            existing.version = max(existing.version, membership.version) + 1
+    for membership in moved:
+        membership.organisation = keep
+    db.session.flush()
+    db.session.delete(duplicate)
+    db.session.flush()
+    if not keep.siret and duplicate_siret:
+        keep.siret = duplicate_siret
+        db.session.flush()
+
+
+# --- Clubs -------------------------------------------------------------------------------
+
+
+def save_club(club: Club | None, fields: dict) -> Club:
+    """Create or update a club with its territories and leads (staff)."""
+    if club is None:
+        club = Club()
+        db.session.add(club)
+    club.name = fields["name"]
+    club.slug = fields["slug"]
+    club.description = fields.get("description", "")
+    club.is_open = fields.get("is_open", True)
+    club.territories = list(
+        db.session.scalars(select(Territory).where(Territory.id.in_(fields["territory_ids"])))
+    )
+    club.leads = list(fields["leads"])
+    db.session.flush()
+    return club
+
+
+def can_manage_club(user, club: Club) -> bool:
+    """Staff manage every club; a lead manages only their own."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.has_role(Role.STAFF) or any(lead.id == user.id for lead in club.leads)
+
+
+def is_approved_contact(user, organisation: PartnerOrganisation) -> bool:
+    """Whether a user may manage an organisation (approved contact) — staff always may."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_role(Role.STAFF):
+        return True
+    return any(c.user_id == user.id and c.is_approved for c in organisation.contacts)
+
+
+# --- Registration ------------------------------------------------------------------------
+
+
+def _hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def start_registration(payload: dict, email: str, locale: str, now: datetime) -> str:
+    """Keep a registration and queue the email whose one-time link confirms it; return the URL."""
+    secret = secrets.token_urlsafe(32)
+    registration = Registration(
+        token_hash=_hash_token(secret),
+        email=email.strip().lower(),
+        locale=locale,
+        payload=payload,
+        created_at=now,
+        expires_at=now + REGISTRATION_MAX_AGE,
+    )
+    db.session.add(registration)
+    db.session.flush()
+    url = external_url("clubs.confirm_registration", token=secret)
+    clubs = db.session.scalars(
+        select(Club).where(Club.id.in_(payload["club_ids"])).order_by(Club.name)
+    ).all()
+    queue_email(
+        key=f"club-registration:{registration.id}",
+        template="clubs/confirm_registration",
+        to_email=registration.email,
+        to_name=payload["contact_name"],
+        locale=locale,
+        context={
+            "name": payload["contact_name"],
+            "organisation_name": payload["organisation"]["name"],
+            "clubs": clubs,
+            "url": url,
+            "days": REGISTRATION_MAX_AGE.days,
+        },
+        now=now,
+    )
+    return url
+
+
+def find_pending_registration(secret: str, now: datetime) -> Registration | None:
+    """The unconfirmed, unexpired registration of a link secret, else None."""
+    registration = db.session.scalar(
+        select(Registration).where(Registration.token_hash == _hash_token(secret))
+    )
+    if registration is None or registration.confirmed_at is not None:
+        return None
+    if registration.expires_at <= now:
+        return None
+    return registration
+
+
+def confirm_registration(secret: str, now: datetime) -> list[Membership] | None:
+    """Spend a confirmation link once: create the account, organisation and requests.
+
+    Returns the requests now waiting for staff (possibly none), or None for a link that is
+    unknown, expired or already used.
+    """
+    registration = find_pending_registration(secret, now)
+    if registration is None:
+        return None
+    # A conditional update, so two clicks racing each other confirm only once.
+    spent = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.confirmed_at.is_(None))
+        .values(confirmed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        return None
+    db.session.refresh(registration)
+    data = registration.payload
+    user = find_user_by_email(registration.email)
+    if user is None:
+        user = create_user(
+            registration.email,
+            data["contact_name"],
+            (Role.PARTNER_CONTACT,),
+            locale=registration.locale,
+        )
+    fields = data["organisation"]
+    organisation = find_matching_organisation(fields["name"], fields.get("siret"))
+    if organisation is None:
+        organisation = PartnerOrganisation(interests=[])
+        db.session.add(organisation)
+        update_organisation(organisation, fields | {"interests": data.get("interests", [])})
+    else:
+        organisation.interests = sorted(
+            set(organisation.interests or []) | set(data.get("interests", []))
+        )
+        if not organisation.siret and fields.get("siret"):
+            organisation.siret = fields["siret"]
+    add_contact(organisation, user, now, is_approved=False)
+    clubs = db.session.scalars(
+        select(Club).where(Club.id.in_(data["club_ids"]), Club.is_open.is_(True))
+    ).all()
+    return [request_membership(club, organisation, user, now) for club in clubs]
+
+
+def request_membership(
+    club: Club, organisation: PartnerOrganisation, user: User, now: datetime
+) -> Membership:
+    """Ask for an organisation to join a club; a rejected or left membership is reopened."""
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.club_id == club.id, Membership.organisation_id == organisation.id
+        )
+    )
+    if membership is None:
+        membership = Membership(
+            club=club,
+            organisation=organisation,
+            status=MembershipStatus.PENDING,
+            version=1,
+            requested_by=user,
+            requested_at=now,
+            consented_at=now,
+        )
+        db.session.add(membership)
+    elif membership.status in (MembershipStatus.REJECTED, MembershipStatus.LEFT):
+        membership.status = MembershipStatus.PENDING
+        membership.version += 1
+        membership.requested_by = user
+        membership.requested_at = membership.consented_at = now
+        membership.decided_at = membership.decided_by_id = membership.left_at = None
+        membership.rejection_reason = ""
+    db.session.flush()
+    return membership
+
+
+def purge_expired_registrations(now: datetime) -> int:
+    """Delete registrations never confirmed whose link expired (the consent wording says so)."""
+    rows = db.session.scalars(
+        select(Registration).where(
+            Registration.confirmed_at.is_(None), Registration.expires_at <= now
+        )
+    ).all()
+    for row in rows:
+        db.session.delete(row)
+    db.session.flush()
+    return len(rows)
+
+
+# --- Decisions ---------------------------------------------------------------------------
+
+
+def _decide(membership: Membership, version: int, status: str, now: datetime) -> None:
+    # The version in the WHERE makes an old or replayed form a no-op, even under a race.
+    changed = db.session.execute(
+        update(Membership)
+        .where(
+            Membership.id == membership.id,
+            Membership.version == version,
+            Membership.status == MembershipStatus.PENDING,
+        )
+        .values(status=status, version=Membership.version + 1, decided_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        db.session.refresh(membership)
+        raise ClubRuleError("stale")
+    db.session.refresh(membership)
+
+
+def approve_membership(membership: Membership, version: int, decider: User, now: datetime) -> None:
+    """Approve a waiting request shown at `version`; the contact gets the welcome email."""
+    _decide(membership, version, MembershipStatus.APPROVED, now)
+    membership.decided_by = decider
+    contact = _requesting_contact(membership)
+    if contact is not None:
+        contact.is_approved = True
+    recipient = membership.requested_by
+    if recipient is not None:
+        queue_email(
+            key=f"club-membership:{membership.id}:v{membership.version}:approved",
+            template="clubs/membership_approved",
+            to_email=recipient.email,
+            to_name=recipient.name,
+            locale=recipient.locale,
+            user_id=recipient.id,
+            reply_to=decider.email,
+            context={
+                "user": recipient,
+                "membership": membership,
+                "club": membership.club,
+                "organisation": membership.organisation,
+                "club_url": external_url("clubs.club_page", slug=membership.club.slug),
+                "partner_url": external_url("clubs.my_partner"),
+                "sign_in_url": external_url("auth.request_link"),
+            },
+            now=now,
+        )
+    db.session.flush()
+
+
+def reject_membership(
+    membership: Membership, version: int, reason: str, decider: User, now: datetime
+) -> None:
+    """Reject a waiting request shown at `version`, with a reason the contact receives."""
+    _decide(membership, version, MembershipStatus.REJECTED, now)
+    membership.decided_by = decider
+    membership.rejection_reason = reason
+    recipient = membership.requested_by
+    if recipient is not None:
+        queue_email(
+            key=f"club-membership:{membership.id}:v{membership.version}:rejected",
+            template="clubs/membership_rejected",
+            to_email=recipient.email,
+            to_name=recipient.name,
+            locale=recipient.locale,
+            user_id=recipient.id,
+            reply_to=decider.email,
+            context={
+                "user": recipient,
+                "club": membership.club,
+                "organisation": membership.organisation,
+                "reason": reason,
+            },
+            now=now,
+        )
+    db.session.flush()
+
+
+def _requesting_contact(membership: Membership) -> PartnerContact | None:
+    return db.session.scalar(
+        select(PartnerContact).where(
+            PartnerContact.organisation_id == membership.organisation_id,
+            PartnerContact.user_id == membership.requested_by_id,
+        )
+    )
+
+
+def leave_club(membership: Membership, now: datetime) -> None:
+    """An organisation leaves a club it belongs to (or withdraws its waiting request)."""
+    if membership.status not in (MembershipStatus.APPROVED, MembershipStatus.PENDING):
+        raise ClubRuleError("not a member")
+    membership.status = MembershipStatus.LEFT
+    membership.version += 1
+    membership.left_at = now
+    db.session.flush()
+
+
+# --- Meetings ----------------------------------------------------------------------------
+
+#: The fields a calendar shows: a change to any of them raises the sequence.
+CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "place", "online_url", "agenda", "status")
+
+
+def save_meeting(
+    club: Club, meeting: ClubMeeting | None, fields: dict, now: datetime
+) -> ClubMeeting:
+    """Create or change a club meeting; every change a calendar shows raises its sequence."""
+    if fields["ends_at"] <= fields["starts_at"]:
+        raise ClubRuleError("ends before start")
+    if meeting is None:
+        meeting = ClubMeeting(club=club, sequence=0, created_at=now, updated_at=now, **fields)
+        db.session.add(meeting)
+        db.session.flush()
+        announce_meeting_change(meeting, now)
+        return meeting
+    changed = [name for name in CALENDAR_FIELDS if getattr(meeting, name) != fields[name]]
+    if not changed:
+        return meeting
+    for name in changed:
+        setattr(meeting, name, fields[name])
+    meeting.sequence += 1
+    meeting.updated_at = now
+    db.session.flush()
+    announce_meeting_change(meeting, now)
+    return meeting
+
+
+def announce_meeting_change(meeting: ClubMeeting, now: datetime) -> None:
+    """Tell the rest of the platform a meeting was created or changed (same transaction).
+
+    The calendar answers with invitations (REQUEST, or CANCEL for a cancelled meeting)
+    keyed on meeting.uid and meeting.sequence, so a re-run sends nothing twice.
+    """
+    meeting_changed.send(meeting, now=now)

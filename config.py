@@ -69,6 +69,10 @@ class Config:
     SENDGRID_API_HOST = os.environ.get("SENDGRID_API_HOST", "https://api.sendgrid.com")
     SENDGRID_SANDBOX = _bool("SENDGRID_SANDBOX", False)
 
+    # A safety net for uploads; the application form checks its own, smaller limits and
+    # keeps what was typed when a file is too large.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(64 * 1024 * 1024)))
+
     # Outbox delivery
     OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "50"))
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))

@@ -19,6 +19,9 @@ from coordination import create_app
 from coordination.extensions import db
 from coordination.territories.services import load_reference_data
 
+#: The real-browser fixtures (live_server, browser, page), shared by every folder.
+pytest_plugins = ["tests.browser.fixtures"]
+
 #: Tables kept between tests: loaded once per session.
 REFERENCE_TABLES = {"regions", "departements", "epcis", "communes"}
 

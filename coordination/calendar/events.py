@@ -30,3 +30,37 @@ def meeting_event(meeting: ClubMeeting) -> CalendarEvent:
         url=url,
         categories=("Club territorial",),
     )
+
+
+STOP_STATUS = {
+    "tentative": "TENTATIVE",
+    "confirmed": "CONFIRMED",
+    "held": "CONFIRMED",
+    "cancelled": "CANCELLED",
+}
+
+
+def stop_event(stop) -> CalendarEvent:
+    """A stop of the tour as a calendar event."""
+    url = external_url("stops.stop_page", stop_id=stop.id)
+    place = ", ".join(p for p in (stop.venue_name, stop.venue_address, stop.city) if p)
+    agenda = "\n".join(
+        f"{item.starts_on.strftime('%H:%M') + ' ' if item.starts_on else ''}{item.title}"
+        for item in stop.agenda_items
+    )
+    description = "\n\n".join(part for part in (stop.description.strip(), agenda, url) if part)
+    has_geo = stop.latitude is not None and stop.longitude is not None
+    return CalendarEvent(
+        uid=stop.uid,
+        sequence=stop.sequence,
+        starts_at=stop.starts_at,
+        ends_at=stop.ends_at,
+        summary=stop.title,
+        changed_at=stop.updated_at,
+        status=STOP_STATUS.get(stop.status, "TENTATIVE"),
+        description=description,
+        location=place,
+        url=url,
+        geo=(stop.latitude, stop.longitude) if has_geo else None,
+        categories=("Tournée de l'innovation",),
+    )

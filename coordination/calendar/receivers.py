@@ -2,9 +2,9 @@
 transaction as the change."""
 
 from coordination.calendar import queries
-from coordination.calendar.events import meeting_event
-from coordination.calendar.services import send_invitations
-from coordination.core.signals import meeting_changed
+from coordination.calendar.events import meeting_event, stop_event
+from coordination.calendar.services import host_accounts, send_invitations
+from coordination.core.signals import meeting_changed, stop_changed
 
 
 def on_meeting_changed(meeting, now, **_extra) -> None:
@@ -12,6 +12,18 @@ def on_meeting_changed(meeting, now, **_extra) -> None:
     send_invitations(meeting_event(meeting), queries.meeting_recipients(meeting), now)
 
 
+def on_stop_changed(stop, now, **_extra) -> None:
+    """Invite a confirmed stop's hosts, its applicants and the partners of the clubs of its
+    territory; send updates on changes and CANCEL on cancellation."""
+    recipients = [
+        *host_accounts(stop),
+        *queries.stop_recipients_by_email(stop),
+        *queries.stop_club_recipients(stop),
+    ]
+    send_invitations(stop_event(stop), list(dict.fromkeys(recipients)), now)
+
+
 def connect() -> None:
     """Subscribe the calendar to the domain events (once per process)."""
     meeting_changed.connect(on_meeting_changed)
+    stop_changed.connect(on_stop_changed)

@@ -119,6 +119,7 @@ def render_private_feed(token: FeedToken) -> RenderedFeed | None:
     user = token.user
     if token.scope == PERSONAL:
         meetings = queries.personal_meetings(user)
+        stops = queries.personal_stops(user)
         name = f"InnovENT-E — {user.display_name}"
     elif token.scope.startswith("club:"):
         club_id = int(token.scope.split(":", 1)[1])
@@ -126,11 +127,41 @@ def render_private_feed(token: FeedToken) -> RenderedFeed | None:
         if club is None:  # no longer a member: the feed closes
             return None
         meetings = queries.club_meetings(club.id)
+        stops = queries.club_stops(club.id)
         name = f"InnovENT-E — {club.name}"
     else:
         return None
+    return _render(name, meetings, stops)
+
+
+def render_public_feed(name: str, stops: list) -> RenderedFeed:
+    """A public feed of stops (an edition's, a territory's)."""
+    return _render(name, [], stops)
+
+
+def _render(name: str, meetings: list, stops: list) -> RenderedFeed:
     events = [calendar_events.meeting_event(m) for m in meetings]
+    events += [calendar_events.stop_event(s) for s in stops]
     return RenderedFeed(name, build_feed(name, events, _timezone()))
+
+
+def host_accounts(stop) -> list[User]:
+    """The accounts of a stop's hosts, made (territory contact role) for those without one."""
+    from coordination.auth.models import Role
+    from coordination.auth.services import create_user, find_user_by_email, grant_role
+
+    users = []
+    for contact in stop.host_contacts or []:
+        email = (contact.get("email") or "").strip().lower()
+        if not email:
+            continue
+        user = find_user_by_email(email)
+        if user is None:
+            user = create_user(email, contact.get("name") or "", (Role.TERRITORY_CONTACT,))
+        elif not user.has_role(Role.TERRITORY_CONTACT):
+            grant_role(user, Role.TERRITORY_CONTACT)
+        users.append(user)
+    return users
 
 
 # --- Invitations and replies -------------------------------------------------------------

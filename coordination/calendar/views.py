@@ -15,12 +15,16 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from coordination.auth.forms import ConfirmLinkForm
 from coordination.auth.models import User
 from coordination.calendar import queries, services
+from coordination.campaigns.models import Edition
 from coordination.core.clock import utcnow
+from coordination.core.urls import external_url
 from coordination.extensions import db
+from coordination.territories.models import Territory
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendrier")
 
@@ -44,6 +48,43 @@ def private_feed(secret: str):
     if feed is None:
         abort(404)
     return ics_response(feed.body, "innovent-e.ics", private=True)
+
+
+@bp.route("/editions/<slug>.ics")
+def edition_feed(slug: str):
+    edition = db.session.scalar(select(Edition).where(Edition.slug == slug))
+    if edition is None:
+        abort(404)
+    feed = services.render_public_feed(edition.name, queries.edition_stops(edition.id))
+    return ics_response(feed.body, f"{slug}.ics", private=False)
+
+
+@bp.route("/territoires/<int:territory_id>.ics")
+def territory_feed(territory_id: int):
+    territory = db.session.get(Territory, territory_id)
+    if territory is None:
+        abort(404)
+    name = _("Innovation tour — %(territory)s", territory=territory.name)
+    feed = services.render_public_feed(name, queries.territory_stops(territory.id))
+    return ics_response(feed.body, f"territoire-{territory_id}.ics", private=False)
+
+
+@bp.route("/editions/<slug>")
+def edition_subscribe(slug: str):
+    edition = db.session.scalar(select(Edition).where(Edition.slug == slug))
+    if edition is None:
+        abort(404)
+    url = external_url("calendar.edition_feed", slug=slug)
+    return render_template(
+        "calendar/public_subscribe.html",
+        title=edition.name,
+        url=url,
+        webcal=_webcal(url),
+    )
+
+
+def _webcal(url: str) -> str:
+    return "webcal://" + url.split("://", 1)[1]
 
 
 def _feeds_of(user: User, now) -> list[dict]:

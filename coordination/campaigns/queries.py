@@ -2,11 +2,21 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from coordination.campaigns.models import Call, Edition
+from coordination.auth.models import Role, User, UserRole
+from coordination.campaigns.models import (
+    Application,
+    ApplicationStatus,
+    Call,
+    CallReviewer,
+    Edition,
+    Review,
+    application_members,
+)
 from coordination.extensions import db
+from coordination.territories.models import Territory
 
 
 def open_calls(now: datetime) -> list[Call]:
@@ -41,3 +51,148 @@ def edition_by_slug(slug: str) -> Edition | None:
 def editions() -> list[Edition]:
     """Every edition, the latest first."""
     return list(db.session.scalars(select(Edition).order_by(Edition.starts_on.desc())))
+
+
+def call_by_id(call_id: int) -> Call | None:
+    """A call with its edition."""
+    return db.session.get(Call, call_id, options=[joinedload(Call.edition)])
+
+
+def all_calls() -> list[Call]:
+    """Every call, the latest deadline first (staff list)."""
+    return list(
+        db.session.scalars(
+            select(Call).options(joinedload(Call.edition)).order_by(Call.closes_at.desc())
+        )
+    )
+
+
+def application_counts() -> dict[int, dict[str, int]]:
+    """For each call, how many applications per status."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = db.session.execute(
+        select(Application.call_id, Application.status, func.count(Application.id)).group_by(
+            Application.call_id, Application.status
+        )
+    )
+    for call_id, status, count in rows:
+        counts.setdefault(call_id, {})[status] = count
+    return counts
+
+
+def user_application(call: Call, user: User) -> Application | None:
+    """The user's current (not withdrawn) application to a call, if any."""
+    return db.session.scalar(
+        select(Application)
+        .join(application_members)
+        .where(
+            Application.call_id == call.id,
+            application_members.c.user_id == user.id,
+            Application.status != ApplicationStatus.WITHDRAWN,
+        )
+        .order_by(Application.id.desc())
+        .limit(1)
+    )
+
+
+def user_applications(user: User) -> list[Application]:
+    """Every application the user works on, the latest first."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .join(application_members)
+            .where(application_members.c.user_id == user.id)
+            .options(
+                joinedload(Application.call).joinedload(Call.edition),
+                joinedload(Application.territory),
+            )
+            .order_by(Application.id.desc())
+        )
+    )
+
+
+def call_applications(call: Call) -> list[Application]:
+    """A call's applications with what the staff list shows, loaded in a few queries."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.call_id == call.id)
+            .options(
+                joinedload(Application.territory).joinedload(Territory.region),
+                selectinload(Application.reviews).joinedload(Review.reviewer),
+            )
+            .order_by(Application.id)
+        ).unique()
+    )
+
+
+def reviewer_assignments(user: User) -> list[Review]:
+    """The reviews assigned to a reviewer, waiting ones first."""
+    return list(
+        db.session.scalars(
+            select(Review)
+            .where(Review.reviewer_id == user.id)
+            .options(
+                joinedload(Review.application).joinedload(Application.territory),
+                joinedload(Review.application).joinedload(Application.call),
+            )
+            .order_by(Review.reviewed_at.is_not(None), Review.assigned_at)
+        )
+    )
+
+
+def call_panel(call: Call) -> list[CallReviewer]:
+    """The call's reviewer panel."""
+    return list(
+        db.session.scalars(
+            select(CallReviewer)
+            .where(CallReviewer.call_id == call.id)
+            .options(joinedload(CallReviewer.user))
+            .order_by(CallReviewer.id)
+        )
+    )
+
+
+def reviewer_candidates() -> list[User]:
+    """Active users who may review (reviewers and staff)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(User.is_active.is_(True), UserRole.role.in_([Role.REVIEWER, Role.STAFF]))
+            .order_by(User.email)
+        ).unique()
+    )
+
+
+def eligible_territories(call: Call) -> list[Territory]:
+    """Territories that may apply to a call, by name."""
+    query = select(Territory).options(joinedload(Territory.region)).order_by(Territory.search_name)
+    if call.is_industry_only:
+        query = query.where(Territory.is_industry_territory.is_(True))
+    return list(db.session.scalars(query))
+
+
+def submitted_between(start: datetime, end: datetime) -> list[Application]:
+    """Applications submitted in [start, end), with call and territory."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.submitted_at >= start, Application.submitted_at < end)
+            .options(joinedload(Application.call), joinedload(Application.territory))
+            .order_by(Application.submitted_at)
+        )
+    )
+
+
+def waiting_reviews_by_reviewer() -> list[tuple[User, int]]:
+    """Reviewers with reviews still waiting on submitted applications, and how many."""
+    rows = db.session.execute(
+        select(User, func.count(Review.id))
+        .join(Review, Review.reviewer_id == User.id)
+        .join(Application, Application.id == Review.application_id)
+        .where(Review.reviewed_at.is_(None), Application.status == ApplicationStatus.SUBMITTED)
+        .group_by(User.id)
+        .order_by(func.count(Review.id).desc(), User.id)
+    )
+    return [(user, count) for user, count in rows]

@@ -13,44 +13,12 @@ from coordination.core.text import search_key
 from coordination.extensions import db
 from coordination.notifications.models import OutboxMessage
 from coordination.territories.models import Epci, Territory
-from tests.browser.conftest import (  # noqa: F401
-    CHROMIUM_ARGS,
-    _fresh_rate_limits,
-    _no_browser,
-    chromium_path,
-    live_server,
-    page,
-)
 
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture(scope="module")
-def browser(request):
-    """The Chromium of tests/browser when it is already running (one Playwright per thread),
-    else one for this module. (Shared fixtures in a plugin would make this unnecessary.)"""
-    manager = request._fixturemanager
-    registered = getattr(manager, "_arg2node2fixturedefs", {}).get("browser", {})
-    for fixturedef in [d for defs in registered.values() for d in defs]:
-        cached = getattr(fixturedef, "cached_result", None)
-        if fixturedef.scope == "session" and cached and cached[0] is not None:
-            yield cached[0]
-            return
-    executable = chromium_path()
-    if executable is None:
-        _no_browser("No Chromium executable found.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
-def club_and_staff(committed, live_server):  # noqa: F811
+def club_and_staff(committed, live_server):
     territory = Territory(
         name="Saint-Quentinois",
         search_name=search_key("Saint-Quentinois"),
@@ -87,7 +55,7 @@ def _messages(template: str) -> list[tuple[str, str]]:
     )
 
 
-def test_partner_registers_confirms_and_is_approved(page: Page, club_and_staff):  # noqa: F811
+def test_partner_registers_confirms_and_is_approved(page: Page, club_and_staff):
     server = club_and_staff
     page.goto(server("/clubs/"))
     page.get_by_role("banner").locator("button[name=locale][value=en]").click()

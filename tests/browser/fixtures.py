@@ -1,4 +1,5 @@
-"""Real-browser fixtures: the test app served on 127.0.0.1, and Debian's Chromium.
+"""Real-browser fixtures, a plugin registered by tests/conftest.py so every folder's
+browser tests share one Chromium: the test app served on 127.0.0.1, and Debian's Chromium.
 
 The server runs in a daemon thread with its own database connections, so a browser
 test must commit its data for real: use the `committed` fixture (it wipes user rows
@@ -16,8 +17,6 @@ from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
-
-from coordination.extensions import limiter
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Kept by CI; git-ignored.
@@ -79,13 +78,6 @@ def live_server(app) -> Iterator[LiveServer]:
         server.server.server_close()
         server.thread.join(timeout=10)
         app.config["BASE_URL"] = previous_base_url
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(app):
-    """The limiter's memory storage lives as long as the session app: start each test clean."""
-    with app.app_context():
-        limiter.reset()
 
 
 @pytest.fixture(scope="session")

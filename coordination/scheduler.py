@@ -43,12 +43,19 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
             run, "interval", id=job_id, name=job_id, next_run_time=utcnow(), **interval
         )
 
+    from coordination.calendar.jobs import register_jobs as calendar_jobs
     from coordination.campaigns.jobs import register_jobs as campaign_jobs
     from coordination.clubs.jobs import register_jobs as club_jobs
     from coordination.notifications.jobs import register_jobs as notification_jobs
     from coordination.stops.jobs import register_jobs as stop_jobs
 
-    for register_jobs in (notification_jobs, campaign_jobs, club_jobs, stop_jobs):
+    for register_jobs in (
+        notification_jobs,
+        campaign_jobs,
+        club_jobs,
+        stop_jobs,
+        calendar_jobs,
+    ):
         register_jobs(add_job, app.config)
     return scheduler
 

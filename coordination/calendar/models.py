@@ -49,3 +49,18 @@ class InvitationReply(db.Model):
     answered_at: Mapped[datetime]
 
     user: Mapped[User] = relationship()
+
+
+class ReminderRule(db.Model):
+    """How long before a stop an audience is reminded; editions without rows use defaults."""
+
+    __tablename__ = "reminder_rules"
+    __table_args__ = (UniqueConstraint("edition_id", "audience", "days_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    #: "partners" or "hosts"
+    audience: Mapped[str] = mapped_column(String(20))
+    days_before: Mapped[int]

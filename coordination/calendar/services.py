@@ -3,21 +3,23 @@
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from coordination.auth.models import User
-from coordination.calendar import events as calendar_events
 from coordination.calendar import queries
-from coordination.calendar.ics import CalendarEvent, Person, build_feed, build_invitation
+from coordination.calendar.feeds import FeedContent
+from coordination.calendar.ics import CalendarEvent, Person, build_invitation
 from coordination.calendar.models import FeedToken, InvitationReply
+from coordination.clubs.models import ClubMeeting
 from coordination.core.urls import external_url
 from coordination.extensions import db
 from coordination.notifications.services import queue_email
+from coordination.stops.models import Stop
 
 PERSONAL = "personal"
 ANSWERS = ("accepted", "tentative", "declined")
@@ -104,45 +106,53 @@ def resolve_feed_secret(secret: str) -> FeedToken | None:
 # --- Feeds -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RenderedFeed:
-    name: str
-    body: bytes
-
-
 def _timezone() -> str:
     return current_app.config["TIMEZONE"]
 
 
-def render_private_feed(token: FeedToken) -> RenderedFeed | None:
-    """The calendar a private token opens: the owner's personal feed or a club's."""
+def private_feed_content(token: FeedToken) -> FeedContent | None:
+    """What a private token opens: the owner's personal feed or a club's; None if closed."""
     user = token.user
     if token.scope == PERSONAL:
-        meetings = queries.personal_meetings(user)
-        stops = queries.personal_stops(user)
-        name = f"InnovENT-E — {user.display_name}"
-    elif token.scope.startswith("club:"):
+        meetings, stops, keep, decided_by = queries.personal_content_conditions(user)
+        return FeedContent(
+            name=f"InnovENT-E — {user.display_name}",
+            meeting_conditions=meetings,
+            stop_conditions=stops,
+            keep_stop=keep,
+            # Their name, roles, clubs and applications shape the feed.
+            versions=(user.updated_at, tuple(sorted(user.roles)), decided_by),
+        )
+    if token.scope.startswith("club:"):
         club_id = int(token.scope.split(":", 1)[1])
         club = next((c for c in queries.clubs_of(user) if c.id == club_id), None)
         if club is None:  # no longer a member: the feed closes
             return None
-        meetings = queries.club_meetings(club.id)
-        stops = queries.club_stops(club.id)
-        name = f"InnovENT-E — {club.name}"
-    else:
-        return None
-    return _render(name, meetings, stops)
+        return FeedContent(
+            name=f"InnovENT-E — {club.name}",
+            meeting_conditions=[ClubMeeting.club_id == club.id],
+            stop_conditions=queries.club_stop_conditions(club.id),
+            versions=(club.updated_at,),
+        )
+    return None
 
 
-def render_public_feed(name: str, stops: list) -> RenderedFeed:
-    """A public feed of stops (an edition's, a territory's)."""
-    return _render(name, [], stops)
+def edition_feed_content(edition) -> FeedContent:
+    """The public feed of an edition's stops."""
+    return FeedContent(
+        name=edition.name,
+        stop_conditions=[Stop.edition_id == edition.id, queries.PUBLIC_STOP],
+        versions=(edition.updated_at,),
+    )
 
 
-def _render(name: str, meetings: list, stops: list) -> RenderedFeed:
-    events = [calendar_events.meeting_event(m) for m in meetings]
-    events += [calendar_events.stop_event(s) for s in stops]
-    return RenderedFeed(name, build_feed(name, events, _timezone()))
+def territory_feed_content(territory, name: str) -> FeedContent:
+    """The public feed of a territory's stops."""
+    return FeedContent(
+        name=name,
+        stop_conditions=[Stop.territory_id == territory.id, queries.PUBLIC_STOP],
+        versions=(territory.updated_at,),
+    )
 
 
 def host_accounts(stop) -> list[User]:
@@ -208,6 +218,7 @@ def replies_for(event_uid: str) -> list[InvitationReply]:
     return list(
         db.session.scalars(
             select(InvitationReply)
+            .options(joinedload(InvitationReply.user))
             .where(InvitationReply.event_uid == event_uid)
             .order_by(InvitationReply.answered_at)
         )
@@ -242,8 +253,8 @@ def send_invitations(
 ) -> int:
     """Queue one invitation (REQUEST) or cancellation (CANCEL) per person; once per sequence."""
     cancelled = event.status == "CANCELLED"
-    if event.status == "TENTATIVE":
-        return 0  # only confirmed events are sent; a feed shows the tentative ones
+    if event.status == "TENTATIVE" or event.ends_at <= now:
+        return 0  # only confirmed, coming events are sent; feeds show the rest
     count = 0
     for user in dict.fromkeys(recipients):
         if not user.is_active or (cancelled and not _was_invited(event, user)):

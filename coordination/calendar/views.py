@@ -1,7 +1,5 @@
 """Feeds (.ics), the subscribe page, and answers to invitations."""
 
-import hashlib
-
 from flask import (
     Blueprint,
     abort,
@@ -18,10 +16,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from coordination.auth.forms import ConfirmLinkForm
-from coordination.auth.models import User
-from coordination.calendar import queries, services
+from coordination.auth.models import Role, User
+from coordination.calendar import feeds, queries, reminders, services
 from coordination.campaigns.models import Edition
 from coordination.core.clock import utcnow
+from coordination.core.permissions import role_required
 from coordination.core.urls import external_url
 from coordination.extensions import db
 from coordination.territories.models import Territory
@@ -29,14 +28,19 @@ from coordination.territories.models import Territory
 bp = Blueprint("calendar", __name__, url_prefix="/calendrier")
 
 
-def ics_response(body: bytes, filename: str, private: bool):
-    """Serve a calendar with an ETag: an unchanged feed answers 304 with no body."""
-    response = make_response(body)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age=900"
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    return response.make_conditional(request)
+def ics_response(content: feeds.FeedContent, filename: str, private: bool):
+    """Serve a feed with an ETag: an unchanged feed answers 304 without being built."""
+    etag = feeds.fingerprint(content)
+    cache_control = f"{'private' if private else 'public'}, max-age=900"
+    if etag in request.if_none_match:
+        response = make_response("", 304)
+    else:
+        response = make_response(feeds.body_for(etag, content))
+        response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+        response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = cache_control
+    response.set_etag(etag)
+    return response
 
 
 @bp.route("/abonnement/<secret>.ics")
@@ -44,10 +48,10 @@ def private_feed(secret: str):
     token = services.resolve_feed_secret(secret)
     if token is None:
         abort(404)
-    feed = services.render_private_feed(token)
-    if feed is None:
+    content = services.private_feed_content(token)
+    if content is None:
         abort(404)
-    return ics_response(feed.body, "innovent-e.ics", private=True)
+    return ics_response(content, "innovent-e.ics", private=True)
 
 
 @bp.route("/editions/<slug>.ics")
@@ -55,8 +59,7 @@ def edition_feed(slug: str):
     edition = db.session.scalar(select(Edition).where(Edition.slug == slug))
     if edition is None:
         abort(404)
-    feed = services.render_public_feed(edition.name, queries.edition_stops(edition.id))
-    return ics_response(feed.body, f"{slug}.ics", private=False)
+    return ics_response(services.edition_feed_content(edition), f"{slug}.ics", private=False)
 
 
 @bp.route("/territoires/<int:territory_id>.ics")
@@ -65,8 +68,8 @@ def territory_feed(territory_id: int):
     if territory is None:
         abort(404)
     name = _("Innovation tour — %(territory)s", territory=territory.name)
-    feed = services.render_public_feed(name, queries.territory_stops(territory.id))
-    return ics_response(feed.body, f"territoire-{territory_id}.ics", private=False)
+    content = services.territory_feed_content(territory, name)
+    return ics_response(content, f"territoire-{territory_id}.ics", private=False)
 
 
 @bp.route("/editions/<slug>")
@@ -157,3 +160,48 @@ def reply(token: str):
 @bp.app_context_processor
 def calendar_helpers():
     return {"calendar_timezone": current_app.config["TIMEZONE"]}
+
+
+def _parse_days(text: str) -> list[int] | None:
+    try:
+        days = [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+    except ValueError:
+        return None
+    return days if all(0 <= day <= 365 for day in days) else None
+
+
+@bp.route("/rappels/<slug>", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def reminder_settings(slug: str):
+    edition = db.session.scalar(select(Edition).where(Edition.slug == slug))
+    if edition is None:
+        abort(404)
+    form = ConfirmLinkForm()
+    current = reminders.lead_times(edition.id)
+    values = {audience: ", ".join(map(str, days)) for audience, days in current.items()}
+    errors = {}
+    if request.method == "POST" and form.validate_on_submit():
+        parsed = {}
+        for audience in reminders.AUDIENCES:
+            values[audience] = request.form.get(audience, "")
+            parsed[audience] = _parse_days(values[audience])
+            if parsed[audience] is None:
+                errors[audience] = _(
+                    "Give whole numbers of days between 0 and 365, separated by commas."
+                )
+        if not errors:
+            for audience, days in parsed.items():
+                reminders.save_lead_times(edition.id, audience, days)
+            db.session.commit()
+            flash(_("Reminder lead times saved."), "success")
+            return redirect(url_for("calendar.reminder_settings", slug=slug))
+    return render_template(
+        "calendar/reminders.html", edition=edition, form=form, values=values, errors=errors
+    ), (400 if errors else 200)
+
+
+@bp.route("/reponses/<path:uid>")
+@role_required(Role.STAFF)
+def answers(uid: str):
+    replies = services.replies_for(uid)
+    return render_template("calendar/answers.html", uid=uid, replies=replies)

@@ -59,3 +59,51 @@ def make_meeting(now):
         return save_meeting(club, None, meeting_fields(**overrides), now)
 
     return make
+
+
+@pytest.fixture
+def stop_setup(db_session, club_setup, now):
+    """A tentative stop in the Saint-Quentinois, with one host contact (no account yet) and
+    a club covering the territory."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from coordination.campaigns.models import Edition
+    from coordination.core.text import search_key
+    from coordination.stops.services import create_stop
+    from coordination.territories.models import Epci, Territory
+
+    def make(starts_in=timedelta(days=20), slug="tournee-test"):
+        territory = Territory(
+            name="Saint-Quentinois",
+            search_name=search_key("Saint-Quentinois"),
+            region_code="32",
+            epcis=list(db.session.scalars(select(Epci).where(Epci.siren == "200071892"))),
+        )
+        club, lead, member, outsider = club_setup()
+        club.territories.append(territory)
+        edition = Edition(
+            slug=slug, name="Tournée test", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+        )
+        db.session.add_all([territory, edition])
+        db.session.flush()
+        start = now + starts_in
+        stop = create_stop(
+            edition,
+            {
+                "title": "Étape de Saint-Quentin",
+                "territory_id": territory.id,
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=8),
+                "venue_name": "Palais de Fervaques",
+                "city": "Saint-Quentin",
+                "commune_insee": "02691",
+                "host_contacts": [{"name": "Hélène Hôte", "email": "host@saint-quentin.example"}],
+            },
+            None,
+            now,
+        )
+        return stop, {"lead": lead, "member": member, "outsider": outsider, "edition": edition}
+
+    return make

@@ -1,0 +1,102 @@
+"""What each feed contains, its fingerprint (the ETag), and its rendering.
+
+The ETag comes from a few aggregates over the feed's rows, not from the rendered bytes:
+a calendar client polling an unchanged feed gets its 304 without the feed being built,
+and a full answer for data already rendered comes from a small per-process cache.
+"""
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from coordination.calendar import events as calendar_events
+from coordination.calendar.ics import build_feed
+from coordination.clubs.models import Club, ClubMeeting
+from coordination.extensions import db
+from coordination.stops.models import Stop
+
+#: Bump when the builder's output changes, so every ETag changes with it.
+BUILDER_VERSION = "1"
+CACHE_SIZE = 32
+
+
+@dataclass
+class FeedContent:
+    name: str
+    #: Conditions on ClubMeeting; None: no meetings in this feed.
+    meeting_conditions: list | None = None
+    #: Conditions on Stop; None: no stops in this feed.
+    stop_conditions: list | None = None
+    #: A last filter in Python (hosts are listed by email inside a JSON column).
+    keep_stop: Callable[[Stop], bool] | None = None
+    #: Other things the feed shows (an owner's name…): their change changes the ETag.
+    versions: tuple = field(default_factory=tuple)
+
+
+def _aggregates(model, conditions, join_club: bool = False) -> tuple:
+    columns = [func.count(model.id), func.max(model.updated_at), func.sum(model.id)]
+    columns.append(func.sum(model.sequence))
+    statement = select(*columns).select_from(model)
+    if join_club:
+        statement = select(*columns, func.max(Club.updated_at)).select_from(model).join(Club)
+    return tuple(db.session.execute(statement.where(*conditions)).one())
+
+
+def fingerprint(content: FeedContent) -> str:
+    """The feed's ETag: changes whenever anything it shows changes."""
+    parts = [
+        BUILDER_VERSION,
+        content.name,
+        current_app.config["BASE_URL"],
+        current_app.config["TIMEZONE"],
+        *content.versions,
+    ]
+    if content.meeting_conditions is not None:
+        parts.append(_aggregates(ClubMeeting, content.meeting_conditions, join_club=True))
+    if content.stop_conditions is not None:
+        parts.append(_aggregates(Stop, content.stop_conditions))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def render(content: FeedContent) -> bytes:
+    """Build the feed's bytes (the same data always gives the same bytes)."""
+    items = []
+    if content.meeting_conditions is not None:
+        meetings = db.session.scalars(
+            select(ClubMeeting)
+            .options(joinedload(ClubMeeting.club))
+            .where(*content.meeting_conditions)
+        )
+        items += [calendar_events.meeting_event(m) for m in meetings]
+    if content.stop_conditions is not None:
+        stops = db.session.scalars(
+            select(Stop).options(selectinload(Stop.agenda_items)).where(*content.stop_conditions)
+        )
+        keep = content.keep_stop or (lambda stop: True)
+        items += [calendar_events.stop_event(s) for s in stops if keep(s)]
+    return build_feed(content.name, items, current_app.config["TIMEZONE"])
+
+
+_cache: OrderedDict[str, bytes] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def body_for(etag: str, content: FeedContent) -> bytes:
+    """The feed's bytes for an ETag, rendered once per process while it stays current."""
+    with _cache_lock:
+        body = _cache.get(etag)
+        if body is not None:
+            _cache.move_to_end(etag)
+            return body
+    body = render(content)
+    with _cache_lock:
+        _cache[etag] = body
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return body

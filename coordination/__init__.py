@@ -115,8 +115,10 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.calendar.views import bp as calendar_bp
     from coordination.campaigns.views import bp as campaigns_bp
     from coordination.clubs.views import bp as clubs_bp
+    from coordination.dashboard.views import bp as dashboard_bp
     from coordination.main.views import bp as main_bp
     from coordination.notifications.views import bp as notifications_bp
+    from coordination.planner.views import bp as planner_bp
     from coordination.stops.views import bp as stops_bp
     from coordination.territories.views import bp as territories_bp
 
@@ -128,6 +130,8 @@ def _register_blueprints(app: Flask) -> None:
         clubs_bp,
         stops_bp,
         calendar_bp,
+        planner_bp,
+        dashboard_bp,
         notifications_bp,
     ):
         app.register_blueprint(blueprint)

@@ -119,8 +119,10 @@ def digests_send():
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app."""
+    from coordination.planner.cli import planner_cli
     from coordination.territories.cli import territories_cli
 
     for command in (geo_cli, mail_cli, outbox_cli, scheduler_cli, digests_cli, demo_cli, setup):
         app.cli.add_command(command)
     app.cli.add_command(territories_cli)
+    app.cli.add_command(planner_cli)

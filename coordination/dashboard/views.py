@@ -1,0 +1,5 @@
+"""Map, timeline and figures."""
+
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__)

@@ -1,6 +1,6 @@
 """What each feed shows (as conditions a feed can count or load), and who is invited."""
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 
 from coordination.auth.models import Role, User
 from coordination.campaigns.models import application_members
@@ -15,6 +15,7 @@ from coordination.clubs.models import (
 )
 from coordination.extensions import db
 from coordination.stops.models import Stop, StopStatus
+from coordination.stops.queries import PUBLIC_STOP
 
 
 def clubs_of(user: User) -> list[Club]:
@@ -49,14 +50,6 @@ def meeting_recipients(meeting: ClubMeeting) -> list[User]:
         .order_by(User.id)
     ).all()
     return list(dict.fromkeys([*contacts, *meeting.club.leads]))
-
-
-#: What the public sees: confirmed and held stops, and cancelled ones that had been
-#: confirmed (calendars that had them strike them through).
-PUBLIC_STOP = or_(
-    Stop.status.in_([StopStatus.CONFIRMED, StopStatus.HELD]),
-    and_(Stop.status == StopStatus.CANCELLED, Stop.confirmed_at.is_not(None)),
-)
 
 
 def stop_recipients_by_email(stop: Stop) -> list[User]:
@@ -123,7 +116,7 @@ def personal_content_conditions(user: User):
     def keep(stop: Stop) -> bool:
         return (
             stop.application_id in mine
-            or user.email in stop.host_emails
+            or user.email.lower() in stop.host_emails
             or (stop.territory_id in club_territory_ids and stop.status != StopStatus.TENTATIVE)
         )
 

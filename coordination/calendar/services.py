@@ -20,6 +20,7 @@ from coordination.core.urls import external_url
 from coordination.extensions import db
 from coordination.notifications.services import queue_email
 from coordination.stops.models import Stop
+from coordination.stops.queries import PUBLIC_STOP
 
 PERSONAL = "personal"
 ANSWERS = ("accepted", "tentative", "declined")
@@ -141,7 +142,7 @@ def edition_feed_content(edition) -> FeedContent:
     """The public feed of an edition's stops."""
     return FeedContent(
         name=edition.name,
-        stop_conditions=[Stop.edition_id == edition.id, queries.PUBLIC_STOP],
+        stop_conditions=[Stop.edition_id == edition.id, PUBLIC_STOP],
         versions=(edition.updated_at,),
     )
 
@@ -150,7 +151,7 @@ def territory_feed_content(territory, name: str) -> FeedContent:
     """The public feed of a territory's stops."""
     return FeedContent(
         name=name,
-        stop_conditions=[Stop.territory_id == territory.id, queries.PUBLIC_STOP],
+        stop_conditions=[Stop.territory_id == territory.id, PUBLIC_STOP],
         versions=(territory.updated_at,),
     )
 

@@ -1,8 +1,138 @@
 """Reused reads about stops."""
 
-from datetime import datetime
+from datetime import date, datetime, time
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from coordination.campaigns.models import Edition, EditionStatus
+from coordination.core.clock import local_datetime
+from coordination.extensions import db
+from coordination.stops.models import Stop, StopStatus
+
+#: What the public sees of an edition: confirmed and held stops, and cancelled ones that
+#: had been confirmed (a tentative stop dropped was never announced).
+PUBLIC_STOP = or_(
+    Stop.status.in_((StopStatus.CONFIRMED, StopStatus.HELD)),
+    and_(Stop.status == StopStatus.CANCELLED, Stop.confirmed_at.is_not(None)),
+)
 
 
-def coming_stops(now: datetime, limit: int = 6) -> list:
+def coming_stops(now: datetime, limit: int = 6) -> list[Stop]:
     """The next confirmed stops after `now`, for the home page."""
-    return []
+    return list(
+        db.session.scalars(
+            select(Stop)
+            .where(Stop.status == StopStatus.CONFIRMED, Stop.ends_at > now)
+            .order_by(Stop.starts_at, Stop.id)
+            .limit(limit)
+        )
+    )
+
+
+def stop_by_id(stop_id: int) -> Stop | None:
+    return db.session.get(Stop, stop_id)
+
+
+def edition_by_slug(slug: str) -> Edition | None:
+    return db.session.scalar(select(Edition).where(Edition.slug == slug))
+
+
+def editions_with_stop_counts() -> list[tuple[Edition, int]]:
+    """Every edition (newest first) with its number of stops, in one query."""
+    counts = (
+        select(Stop.edition_id, func.count(Stop.id).label("n")).group_by(Stop.edition_id).subquery()
+    )
+    rows = db.session.execute(
+        select(Edition, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.edition_id == Edition.id)
+        .order_by(Edition.starts_on.desc())
+    ).all()
+    return [(edition, count) for edition, count in rows]
+
+
+def current_edition(today: date) -> Edition | None:
+    """The edition the public calendar shows: the running or next one with public stops,
+    else the latest that had stops."""
+    has_public = select(Stop.id).where(Stop.edition_id == Edition.id, PUBLIC_STOP).exists()
+    edition = db.session.scalar(
+        select(Edition)
+        .where(has_public, Edition.ends_on >= today, Edition.status != EditionStatus.DRAFT)
+        .order_by(Edition.starts_on)
+        .limit(1)
+    )
+    if edition is None:
+        edition = db.session.scalar(
+            select(Edition).where(has_public).order_by(Edition.starts_on.desc()).limit(1)
+        )
+    return edition
+
+
+def editions_with_public_stops() -> list[Edition]:
+    """Editions the public can browse stops of, newest first."""
+    has_public = select(Stop.id).where(Stop.edition_id == Edition.id, PUBLIC_STOP).exists()
+    return list(
+        db.session.scalars(select(Edition).where(has_public).order_by(Edition.starts_on.desc()))
+    )
+
+
+def public_stops(edition: Edition) -> list[Stop]:
+    """An edition's stops the public sees, in date order."""
+    return list(
+        db.session.scalars(
+            select(Stop)
+            .where(Stop.edition_id == edition.id, PUBLIC_STOP)
+            .options(selectinload(Stop.territory))
+            .order_by(Stop.starts_at, Stop.id)
+        )
+    )
+
+
+def stops_between(start: datetime, end: datetime) -> list[Stop]:
+    """Confirmed or tentative stops starting in [start, end), with their edition."""
+    return list(
+        db.session.scalars(
+            select(Stop)
+            .where(
+                Stop.starts_at >= start,
+                Stop.starts_at < end,
+                Stop.status.in_((StopStatus.CONFIRMED, StopStatus.TENTATIVE)),
+            )
+            .options(selectinload(Stop.edition))
+            .order_by(Stop.starts_at, Stop.id)
+        )
+    )
+
+
+def incomplete_stops(after: datetime) -> list[Stop]:
+    """Coming stops still lacking a venue, a confirmed date or host contacts (one query;
+    JSON emptiness is checked in Python as it reads differently on each database)."""
+    stops = db.session.scalars(
+        select(Stop)
+        .where(
+            Stop.starts_at >= after,
+            Stop.status.in_((StopStatus.CONFIRMED, StopStatus.TENTATIVE)),
+        )
+        .options(selectinload(Stop.edition))
+        .order_by(Stop.starts_at, Stop.id)
+    )
+    return [s for s in stops if missing_details(s)]
+
+
+def missing_details(stop: Stop) -> list[str]:
+    """Codes of what a coming stop still lacks: venue, date, hosts."""
+    missing = []
+    if not stop.venue_name.strip():
+        missing.append("venue")
+    if stop.status == StopStatus.TENTATIVE:
+        missing.append("date")
+    if not stop.host_contacts:
+        missing.append("hosts")
+    return missing
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    """The UTC instants of the first Paris midnight of a month and of the next one."""
+    start = date(year, month, 1)
+    end = date(year + (month == 12), month % 12 + 1, 1)
+    return local_datetime(start, time(0, 0)), local_datetime(end, time(0, 0))

@@ -50,7 +50,7 @@ def test_language_switch_sign_in_and_out(page: Page, demo, artifacts):
     page.screenshot(path=str(artifacts / "home-en-1280x800.png"), full_page=True)
 
     # Remembered on the next page.
-    page.get_by_role("navigation").get_by_role("link", name="Sign in").click()
+    page.get_by_role("banner").get_by_role("link", name="Sign in").click()
     expect(page).to_have_url(demo("/connexion"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
@@ -61,7 +61,7 @@ def test_language_switch_sign_in_and_out(page: Page, demo, artifacts):
     with_password.get_by_role("button", name="Sign in").click()
 
     expect(page).to_have_url(demo("/"))
-    nav = page.get_by_role("navigation")
+    nav = page.get_by_role("banner")
     # The language chosen before signing in is kept for the account.
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(nav.locator("a[href='/connexion']")).to_have_count(0)
@@ -84,7 +84,7 @@ def test_language_switch_sign_in_and_out(page: Page, demo, artifacts):
 def test_one_time_sign_in_link(page: Page, demo):
     page.goto(demo("/"))
     _switch_to_english(page)
-    page.get_by_role("navigation").get_by_role("link", name="Sign in").click()
+    page.get_by_role("banner").get_by_role("link", name="Sign in").click()
 
     with_link = page.get_by_role("region", name="With a link by email")
     with_link.get_by_role("textbox").fill(PARTNER)
@@ -103,7 +103,7 @@ def test_one_time_sign_in_link(page: Page, demo):
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(demo("/"))
     expect(_sign_out_button(page)).to_be_visible()
-    expect(page.get_by_role("navigation").locator("a[href='/equipe/courriels/']")).to_have_count(0)
+    expect(page.get_by_role("banner").locator("a[href='/equipe/courriels/']")).to_have_count(0)
     page.goto(demo("/profil"))
     expect(page).to_have_url(demo("/profil"))
     expect(page.get_by_role("main")).to_contain_text(PARTNER)

@@ -92,7 +92,7 @@ def test_partner_registers_confirms_and_is_approved(page: Page, club_and_staff):
     with_password.get_by_label("Email address").fill("equipe@example.org")
     with_password.get_by_label("Password").fill(PASSWORD)
     with_password.get_by_role("button", name="Sign in").click()
-    page.get_by_role("navigation").locator("a[href='/clubs/demandes']").click()
+    page.get_by_role("banner").locator("a[href='/clubs/demandes']").click()
     [(membership_id, status)] = _read(select(Membership.id, Membership.status))
     assert status == "pending"
     page.get_by_test_id(f"approve-{membership_id}").click()

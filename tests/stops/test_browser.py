@@ -41,7 +41,9 @@ def test_staff_drags_a_stop_to_another_day_and_back(page: Page, demo, artifacts)
     source = page.locator(f".calendar-stop[data-stop-id='{stop_id}']")
     target_day = day + timedelta(days=1)
     page.screenshot(path=str(artifacts / "stops-calendar-1280x800.png"), full_page=True)
-    source.drag_to(page.locator(f"td[data-day='{target_day.isoformat()}']"))
+    # Grab the card by its top-left corner (its title), not by the date field inside it.
+    target = page.locator(f"td[data-day='{target_day.isoformat()}']")
+    source.drag_to(target, source_position={"x": 4, "y": 4})
 
     cell = page.locator(f"td[data-day='{target_day.isoformat()}']")
     expect(cell.locator(f".calendar-stop[data-stop-id='{stop_id}']")).to_be_visible()

@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.dashboard.views import bp as dashboard_bp
     from coordination.main.views import bp as main_bp
     from coordination.notifications.views import bp as notifications_bp
+    from coordination.participants.views import bp as participants_bp
     from coordination.planner.views import bp as planner_bp
     from coordination.stops.views import bp as stops_bp
     from coordination.territories.views import bp as territories_bp
@@ -132,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
         calendar_bp,
         planner_bp,
         dashboard_bp,
+        participants_bp,
         notifications_bp,
     ):
         app.register_blueprint(blueprint)

@@ -6,6 +6,7 @@ from coordination.campaigns import models as campaigns_models  # noqa: F401
 from coordination.campaigns.models import Call, Edition  # noqa: F401
 from coordination.clubs import models as clubs_models  # noqa: F401
 from coordination.notifications.models import DigestRun, OutboxMessage  # noqa: F401
+from coordination.participants import models as participants_models  # noqa: F401
 from coordination.planner import models as planner_models  # noqa: F401
 from coordination.stops import models as stops_models  # noqa: F401
 from coordination.territories.models import (  # noqa: F401

@@ -47,6 +47,7 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
     from coordination.campaigns.jobs import register_jobs as campaign_jobs
     from coordination.clubs.jobs import register_jobs as club_jobs
     from coordination.notifications.jobs import register_jobs as notification_jobs
+    from coordination.participants.jobs import register_jobs as participant_jobs
     from coordination.stops.jobs import register_jobs as stop_jobs
 
     for register_jobs in (
@@ -55,6 +56,7 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
         club_jobs,
         stop_jobs,
         calendar_jobs,
+        participant_jobs,
     ):
         register_jobs(add_job, app.config)
     return scheduler

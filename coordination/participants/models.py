@@ -1,0 +1,1 @@
+"""Participants of stops, workshops, waiting lists, questionnaires and answers."""

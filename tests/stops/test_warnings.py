@@ -151,11 +151,12 @@ def test_stop_outside_the_territorys_availability_warns(make_stop):
     assert codes(unknown) == []
 
 
-def test_more_stops_in_a_week_than_allowed_warns_each(make_stop):
+def test_more_stops_in_a_week_than_allowed_warns_each(app, make_stop):
     stops = [make_stop(day=date(2026, 9, d), insee=PITHIVIERS) for d in (14, 15, 16, 17)]
 
     assert [codes(s) for s in stops] == [[WEEK_LIMIT]] * 4
-    assert "4 stops" in str(stop_warnings(stops[0])[0].message)
+    with app.test_request_context(), force_locale("en"):
+        assert "4 stops" in str(stop_warnings(stops[0])[0].message)
 
 
 def test_three_stops_in_a_week_are_within_the_default(make_stop):

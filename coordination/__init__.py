@@ -7,8 +7,10 @@ from flask import Flask, g, has_request_context, jsonify, redirect, request, ses
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config
+from coordination.core.text import parse_id
 from coordination.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -22,6 +24,8 @@ def create_app(config: Config | None = None) -> Flask:
         static_folder=str(BASE_DIR / "static"),
     )
     app.config.from_object(config)
+    # Ids in URLs fit the databases' integers: a larger one is a 404, not an overflow.
+    app.url_map.converters["int"] = DatabaseIntConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -56,6 +60,14 @@ def create_app(config: Config | None = None) -> Flask:
 
         start_in_app(app)
     return app
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """The `int` URL converter, bounded to a 32-bit signed integer."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def select_locale() -> str:
@@ -106,7 +118,8 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user_key = parse_id(user_id)
+        user = db.session.get(User, user_key) if user_key else None
         return user if user is not None and user.is_active else None
 
 

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -131,7 +132,14 @@ def use_login_token(secret: str, now: datetime) -> LoginToken | None:
 
 
 def safe_next_path(path: str | None) -> str | None:
-    """Keep a redirect target only if it is a path on this site."""
+    """Keep a redirect target only if it is a plain path on this site."""
     if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return None
+    # Browsers drop tabs and newlines from URLs ("/\t/evil.com" is "//evil.com"), and a
+    # newline in a header is refused outright: a path with any of them is not kept.
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in path):
+        return None
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc:
         return None
     return path

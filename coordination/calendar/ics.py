@@ -80,8 +80,9 @@ def _add_timezones(calendar: Calendar, events: list[CalendarEvent]) -> None:
     if not events:
         return
     # A fixed, data-derived range keeps the VTIMEZONE (and so the bytes) stable.
-    first = min(e.starts_at for e in events).year
-    last = max(e.ends_at for e in events).year
+    # Clamped: a date typed far off must not break every feed that carries it.
+    first = max(min(e.starts_at for e in events).year, 1971)
+    last = min(max(e.ends_at for e in events).year, 9998)
     calendar.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1))
 
 

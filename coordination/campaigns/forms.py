@@ -35,6 +35,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from coordination.campaigns.catalogue import AVAILABILITY_ROWS, CONTACT_ROWS, CORE_LABELS, THEMES
 from coordination.campaigns.models import Decision, QuestionKind
 from coordination.core.clock import local_datetime
+from coordination.core.validators import WithinPlatformYears
 
 
 def strip(value):
@@ -68,10 +69,14 @@ class CallForm(FlaskForm):
         _l("Description (Markdown)"), validators=[Optional(), Length(max=20000)]
     )
     opens_at = DateTimeLocalField(
-        _l("Opens on (Paris time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()]
+        _l("Opens on (Paris time)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(), WithinPlatformYears()],
     )
     closes_at = DateTimeLocalField(
-        _l("Deadline (Paris time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()]
+        _l("Deadline (Paris time)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(), WithinPlatformYears()],
     )
     is_industry_only = RadioField(
         _l("Who may apply"),
@@ -164,8 +169,8 @@ class ContactForm(Form):
 
 
 class RangeForm(Form):
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional(), WithinPlatformYears()])
+    end = DateField(_l("To"), validators=[Optional(), WithinPlatformYears()])
 
     def validate_end(self, field):
         if self.start.data and field.data and field.data < self.start.data:
@@ -262,7 +267,7 @@ class ExtendForm(FlaskForm):
     extended_until = DateTimeLocalField(
         _l("New deadline for this application (Paris time)"),
         format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
+        validators=[Optional(), WithinPlatformYears()],
     )
 
 

@@ -196,3 +196,21 @@ def waiting_reviews_by_reviewer() -> list[tuple[User, int]]:
         .order_by(func.count(Review.id).desc(), User.id)
     )
     return [(user, count) for user, count in rows]
+
+
+def applications_with_everything(call: Call) -> list[Application]:
+    """A call's applications with territory, files, reviews and members: exports and the
+    decisions page read all of them, in a fixed number of queries."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.call_id == call.id)
+            .options(
+                joinedload(Application.territory),
+                selectinload(Application.files),
+                selectinload(Application.reviews),
+                selectinload(Application.members),
+            )
+            .order_by(Application.id)
+        ).unique()
+    )

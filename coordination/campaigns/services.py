@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from coordination.auth.models import Role, User
 from coordination.auth.services import create_user, find_user_by_email, grant_role, issue_login_link
+from coordination.campaigns import queries
 from coordination.campaigns.catalogue import (
     ALLOWED_TYPES,
     AVAILABILITY_ROWS,
@@ -40,6 +41,7 @@ from coordination.campaigns.models import (
     Review,
 )
 from coordination.core.clock import to_local
+from coordination.core.text import parse_id
 from coordination.core.urls import external_url
 from coordination.extensions import db
 from coordination.notifications.models import OutboxMessage
@@ -193,13 +195,16 @@ def save_draft(application: Application, form_data: dict, now: datetime) -> None
     application.form_data = form_data
     application.last_saved_at = now
     territory_id = (form_data.get("territory_id") or [""])[0]
-    territory = db.session.get(Territory, int(territory_id)) if territory_id.isdigit() else None
+    territory_key = parse_id(territory_id)
+    territory = db.session.get(Territory, territory_key) if territory_key else None
     application.territory_id = territory.id if territory is not None else None
     db.session.flush()
 
 
 def invite_member(application: Application, email: str, now: datetime) -> User:
     """Let a colleague work on the same application: add them and send them a link."""
+    # Only while the application can still change: after submission the team is fixed.
+    _check_editable(application, now)
     user = find_user_by_email(email)
     if user is None:
         user = create_user(email, roles=(Role.TERRITORY_CONTACT,))
@@ -335,6 +340,8 @@ def withdraw_application(application: Application, now: datetime) -> None:
         raise CampaignError(_("A decision was already sent for this application."))
     application.status = ApplicationStatus.WITHDRAWN
     application.withdrawn_at = now
+    # A pending (unreleased) decision goes with it: nothing can come of it any more.
+    application.decision = None
     db.session.flush()
 
 
@@ -550,7 +557,7 @@ def pending_decisions(call: Call) -> list[Application]:
     """Submitted applications with a decision not released yet."""
     return [
         a
-        for a in sorted(call.applications, key=lambda a: a.id)
+        for a in queries.applications_with_everything(call)
         if a.status == ApplicationStatus.SUBMITTED
         and a.decision is not None
         and a.decision_released_at is None
@@ -651,7 +658,7 @@ def _already_queued(key: str) -> bool:
 
 def export_csv(call: Call, locale: str) -> str:
     """Every application with all answers and scores, for Excel in French: BOM and ';'."""
-    applications = sorted(call.applications, key=lambda a: a.id)
+    applications = queries.applications_with_everything(call)
     criteria = call.criterion_labels(locale)
     with force_locale(locale):
         header = [_("Id"), _("Status"), _("Submitted at (Paris)"), _("Decision")]

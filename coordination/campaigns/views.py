@@ -48,6 +48,7 @@ from coordination.campaigns.models import (
 from coordination.campaigns.services import CampaignError
 from coordination.core.clock import to_local, utcnow
 from coordination.core.permissions import role_required
+from coordination.core.text import parse_id
 from coordination.extensions import db, limiter
 from coordination.notifications.rendering import render_email
 from coordination.territories.queries import region_choices
@@ -159,7 +160,8 @@ def _store_uploads(application, user, now) -> dict[str, list[str]]:
     """Store the files sent with the form; errors by input name (the rest is kept)."""
     errors: dict[str, list[str]] = {}
     for file_id in request.form.getlist("delete_file"):
-        record = db.session.get(ApplicationFile, int(file_id)) if file_id.isdigit() else None
+        file_key = parse_id(file_id)
+        record = db.session.get(ApplicationFile, file_key) if file_key else None
         if record is not None and record.application_id == application.id:
             services.delete_file(application, record, now)
     inputs = [("files", None)] + [(f"file_{q.id}", q) for q in _file_questions(application.call)]
@@ -274,15 +276,20 @@ def invite(call_id: int):
         abort(404)
     form = InviteForm()
     if form.validate_on_submit():
-        services.invite_member(application, form.email.data, utcnow())
-        db.session.commit()
-        flash(
-            _(
-                "%(email)s can now work on this application: a link is on its way.",
-                email=form.email.data,
-            ),
-            "success",
-        )
+        try:
+            services.invite_member(application, form.email.data, utcnow())
+        except services.CampaignError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(email)s can now work on this application: a link is on its way.",
+                    email=form.email.data,
+                ),
+                "success",
+            )
     else:
         flash(_("Give a valid email address."), "error")
     return redirect(url_for("campaigns.application_form", call_id=call.id))
@@ -424,9 +431,11 @@ def review(review_id: int):
 # --- Staff: calls and questions -------------------------------------------------------
 
 
-def _call_form(call=None) -> CallForm:
-    if call is not None and request.method == "GET":
+def _call_form(call=None, from_object: bool = False) -> CallForm:
+    if call is not None and (request.method == "GET" or from_object):
         form = CallForm(
+            # Not from this request's fields: they may belong to another form on the page.
+            formdata=None,
             obj=call,
             opens_at=to_local(call.opens_at).replace(tzinfo=None),
             closes_at=to_local(call.closes_at).replace(tzinfo=None),
@@ -525,7 +534,8 @@ def add_question(call_id: int):
         return redirect(url_for("campaigns.edit_call", call_id=call.id) + "#questions")
     return render_template(
         "campaigns/call_form.html",
-        form=_call_form(call),
+        # The call as saved: this POST carried the question form, not the call's fields.
+        form=_call_form(call, from_object=True),
         call=call,
         question_form=question_form,
         action_form=ActionForm(),

@@ -41,6 +41,7 @@ from coordination.clubs.models import (
 from coordination.clubs.queries import find_clubs, slug_in_use
 from coordination.clubs.services import clean_siret
 from coordination.core.clock import local_datetime, to_local
+from coordination.core.validators import WithinPlatformYears
 from coordination.extensions import db
 from coordination.territories.queries import all_territories, region_choices
 
@@ -276,7 +277,7 @@ class MeetingForm(FlaskForm):
     title = StringField(
         _l("Title"), validators=[InputRequired(), Length(max=200)], filters=[_strip]
     )
-    day = DateField(_l("Date"), validators=[InputRequired()])
+    day = DateField(_l("Date"), validators=[InputRequired(), WithinPlatformYears()])
     starts = TimeField(_l("Start time"), validators=[InputRequired()])
     ends = TimeField(_l("End time"), validators=[InputRequired()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300)], filters=[_strip])

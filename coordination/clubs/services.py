@@ -401,7 +401,12 @@ def approve_membership(membership: Membership, version: int, decider: User, now:
     _decide(membership, version, MembershipStatus.APPROVED, now)
     membership.decided_by = decider
     contact = _requesting_contact(membership)
-    if contact is not None:
+    already_managed = any(
+        c.is_approved for c in membership.organisation.contacts if c is not contact
+    )
+    # Anyone can type an existing organisation's name: approving their club request must
+    # not hand them an organisation that already has approved contacts (they can add them).
+    if contact is not None and not already_managed:
         contact.is_approved = True
     recipient = membership.requested_by
     if recipient is not None:

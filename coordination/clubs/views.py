@@ -232,12 +232,22 @@ def decide_request(membership_id: int):
 def meeting_create(slug: str):
     club = _managed_club_or_403(slug)
     form = MeetingForm()
-    if form.validate_on_submit():
-        services.save_meeting(club, None, form.meeting_fields(), utcnow())
-        db.session.commit()
+    if form.validate_on_submit() and _saved_meeting(form, club, None):
         flash(_("The meeting is saved."), "success")
         return redirect(url_for("clubs.club_page", slug=club.slug))
     return render_template("clubs/meeting_form.html", form=form, club=club, meeting=None)
+
+
+def _saved_meeting(form: MeetingForm, club, meeting) -> bool:
+    # Wall-clock times can still end before they start in UTC (the spring-forward hour).
+    try:
+        services.save_meeting(club, meeting, form.meeting_fields(), utcnow())
+    except services.ClubRuleError:
+        db.session.rollback()
+        form.ends.errors = [*form.ends.errors, _("The meeting must end after it starts.")]
+        return False
+    db.session.commit()
+    return True
 
 
 @bp.route("/clubs/<slug>/reunions/<int:meeting_id>/modifier", methods=["GET", "POST"])
@@ -250,9 +260,7 @@ def meeting_edit(slug: str, meeting_id: int):
     form = MeetingForm()
     if request.method == "GET":
         form.fill_from(meeting)
-    if form.validate_on_submit():
-        services.save_meeting(club, meeting, form.meeting_fields(), utcnow())
-        db.session.commit()
+    if form.validate_on_submit() and _saved_meeting(form, club, meeting):
         flash(_("The meeting is saved."), "success")
         return redirect(url_for("clubs.club_page", slug=club.slug))
     return render_template("clubs/meeting_form.html", form=form, club=club, meeting=meeting)

@@ -3,7 +3,7 @@
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from coordination.extensions import db
 
@@ -34,6 +34,12 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return jsonify(error=message), error.code
         return render_template("errors/error.html", code=error.code, message=message), error.code
+
+    @app.errorhandler(OverflowError)
+    def number_too_large(error):
+        # A number no row can have (an id or a page beyond the database's integers).
+        db.session.rollback()
+        return http_error(NotFound())
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -28,7 +28,8 @@ def outbox():
         query = query.where(OutboxMessage.status == status)
     else:
         status = ""
-    page = db.paginate(query, per_page=50, error_out=False)
+    number = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
+    page = db.paginate(query, page=number, per_page=50, error_out=False)
     return render_template(
         "notifications/outbox.html", page=page, status=status, statuses=list(MessageStatus)
     )

@@ -1,5 +1,397 @@
 """Registration to stops, check-in, questionnaires and the needs observatory."""
 
-from flask import Blueprint
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from coordination.campaigns.models import Edition
+from coordination.core.clock import utcnow
+from coordination.core.permissions import role_required
+from coordination.extensions import db, login_manager
+from coordination.participants import exports, queries, services
+from coordination.participants.forms import (
+    ActionForm,
+    QuestionForm,
+    RegistrationForm,
+    WorkshopForm,
+    parse_answers,
+)
+from coordination.participants.models import (
+    COMPANY_SIZE_LABELS,
+    QUESTION_KIND_LABELS,
+    THEME_LABELS,
+    NeedQuestion,
+    Registration,
+    Seat,
+    SeatStatus,
+    Workshop,
+)
+from coordination.stops import services as stop_services
+from coordination.stops.models import Stop
+from coordination.territories.models import Region
 
 bp = Blueprint("participants", __name__)
+
+
+def _stop_or_404(stop_id: int) -> Stop:
+    stop = db.session.get(Stop, stop_id)
+    if stop is None:
+        abort(404)
+    return stop
+
+
+def _locale() -> str:
+    return str(get_locale() or "fr")
+
+
+def _host_stop_or_abort(stop_id: int) -> Stop:
+    """The stop, for staff and its hosts only."""
+    stop = _stop_or_404(stop_id)
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not stop_services.can_edit_local_details(current_user, stop):
+        abort(403)
+    return stop
+
+
+def _from_token(kind: str, token: str, model):
+    row_id = services.read_token(kind, token)
+    row = db.session.get(model, row_id) if row_id is not None else None
+    if row is None:
+        abort(404)
+    return row
+
+
+# --- Public registration -----------------------------------------------------------------
+
+
+@bp.route("/etapes/<int:stop_id>/inscription", methods=["GET", "POST"])
+def register(stop_id: int):
+    stop = _stop_or_404(stop_id)
+    if not stop_services.can_see(current_user, stop):
+        abort(404)
+    now = utcnow()
+    is_open = services.is_open_for_registration(stop, now)
+    workshops = services.open_workshops(stop) if is_open else []
+    form = RegistrationForm(stop=stop)
+    form.workshops.choices = [(w.id, w.title) for w in workshops]
+    if is_open and form.validate_on_submit():
+        try:
+            registration = services.register(
+                stop, form.fields_for_service(), form.workshops.data or [], _locale(), now
+            )
+        except services.ParticipantError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("You are registered. A confirmation is on its way by email."), "success")
+            token = services.make_token("registration", registration.id)
+            return redirect(url_for("participants.manage", token=token))
+    db.session.commit()  # workshops made from the agenda on first view
+    return render_template(
+        "participants/register.html",
+        stop=stop,
+        form=form,
+        is_open=is_open,
+        workshops=workshops,
+    )
+
+
+@bp.route("/inscriptions/<token>")
+def manage(token: str):
+    registration = _from_token("registration", token, Registration)
+    return render_template(
+        "participants/manage.html",
+        registration=registration,
+        stop=registration.stop,
+        token=token,
+        form=ActionForm(),
+        offer_token=lambda seat: services.make_token("offer", seat.id),
+    )
+
+
+@bp.route("/inscriptions/<token>/annuler", methods=["POST"])
+def cancel(token: str):
+    registration = _from_token("registration", token, Registration)
+    form = ActionForm()
+    if form.validate_on_submit():
+        services.cancel_registration(registration, utcnow())
+        db.session.commit()
+        flash(_("Your registration is cancelled."), "success")
+    return redirect(url_for("participants.manage", token=token))
+
+
+@bp.route("/inscriptions/offre/<token>", methods=["GET", "POST"])
+def offer(token: str):
+    seat = _from_token("offer", token, Seat)
+    form = ActionForm()
+    now = utcnow()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            if request.form.get("answer") == "decline":
+                services.decline_offer(seat, now)
+                message = _("You turned the place down; it goes to the next person.")
+            else:
+                services.accept_offer(seat, now)
+                message = _("Your place is confirmed.")
+        except services.ParticipantError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+        return redirect(url_for("participants.offer", token=token))
+    return render_template(
+        "participants/offer.html",
+        seat=seat,
+        registration=seat.registration,
+        stop=seat.registration.stop,
+        is_valid=seat.status == SeatStatus.OFFERED and seat.offer_expires_at > now,
+        manage_token=services.make_token("registration", seat.registration_id),
+        form=form,
+    )
+
+
+# --- Hosts and staff: the list, check-in, sign-in sheet, exports --------------------------
+
+
+@bp.route("/etapes/<int:stop_id>/participants")
+def participants_list(stop_id: int):
+    stop = _host_stop_or_abort(stop_id)
+    text = request.args.get("q", "").strip()[:100]
+    workshops = services.sync_workshops(stop)
+    db.session.commit()
+    registrations = queries.stop_registrations(stop, text)
+    return render_template(
+        "participants/list.html",
+        stop=stop,
+        registrations=registrations,
+        workshops=workshops,
+        workshop_forms={
+            w.id: WorkshopForm(prefix=f"w{w.id}", capacity=w.capacity, is_open=w.is_open)
+            for w in workshops
+        },
+        text=text,
+        waiting=queries.waiting_counts(stop),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/etapes/<int:stop_id>/participants/<int:registration_id>/presence", methods=["POST"])
+def check_in(stop_id: int, registration_id: int):
+    stop = _host_stop_or_abort(stop_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.stop_id != stop.id:
+        abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.set_checked_in(registration, request.form.get("present") == "1", utcnow())
+        except services.ParticipantError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return {"id": registration.id, "present": registration.checked_in_at is not None}
+    text = request.form.get("q") or None
+    target = url_for("participants.participants_list", stop_id=stop.id, q=text)
+    return redirect(f"{target}#r{registration.id}")
+
+
+@bp.route("/etapes/<int:stop_id>/ateliers/<int:workshop_id>", methods=["POST"])
+def save_workshop(stop_id: int, workshop_id: int):
+    stop = _host_stop_or_abort(stop_id)
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None or workshop.stop_id != stop.id:
+        abort(404)
+    form = WorkshopForm(prefix=f"w{workshop.id}")
+    if form.validate_on_submit():
+        services.set_capacity(workshop, form.capacity.data, form.is_open.data, utcnow())
+        db.session.commit()
+        flash(_("Workshop saved."), "success")
+    else:
+        flash(_("The capacity must be a whole number, 0 or more."), "error")
+    return redirect(url_for("participants.participants_list", stop_id=stop.id))
+
+
+@bp.route("/etapes/<int:stop_id>/participants/emargement")
+def sign_in_sheet(stop_id: int):
+    stop = _host_stop_or_abort(stop_id)
+    registrations = [r for r in queries.stop_registrations(stop) if r.is_active]
+    return render_template("participants/sheet.html", stop=stop, registrations=registrations)
+
+
+@bp.route("/etapes/<int:stop_id>/participants.<any(csv, xlsx):fmt>")
+def export(stop_id: int, fmt: str):
+    stop = _host_stop_or_abort(stop_id)
+    workshops = services.sync_workshops(stop)
+    registrations = queries.stop_registrations(stop)
+    table = exports.participants_table(registrations, workshops)
+    name = f"participants-etape-{stop.id}"
+    if fmt == "csv":
+        return Response(
+            exports.as_csv(table),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return Response(
+        exports.as_xlsx(table, _("Participants")),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
+# --- Questionnaires ----------------------------------------------------------------------
+
+
+def _edition_or_404(slug: str) -> Edition:
+    edition = db.session.scalar(select(Edition).where(Edition.slug == slug))
+    if edition is None:
+        abort(404)
+    return edition
+
+
+@bp.route("/questionnaires/<slug>", methods=["GET", "POST"])
+@role_required("staff")
+def questionnaire_edit(slug: str):
+    edition = _edition_or_404(slug)
+    questionnaire = services.get_or_create_questionnaire(edition)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        services.add_question(questionnaire, form.fields_for_service())
+        db.session.commit()
+        flash(_("Question added."), "success")
+        return redirect(url_for("participants.questionnaire_edit", slug=slug))
+    db.session.commit()
+    return render_template(
+        "participants/questionnaire_edit.html",
+        edition=edition,
+        questionnaire=questionnaire,
+        form=form,
+        action_form=ActionForm(),
+        kind_labels=QUESTION_KIND_LABELS,
+        theme_labels=THEME_LABELS,
+    )
+
+
+@bp.route("/questionnaires/<slug>/questions/<int:question_id>/supprimer", methods=["POST"])
+@role_required("staff")
+def question_delete(slug: str, question_id: int):
+    edition = _edition_or_404(slug)
+    question = db.session.get(NeedQuestion, question_id)
+    if question is None or question.questionnaire.edition_id != edition.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        services.remove_question(question)
+        db.session.commit()
+        flash(_("Question removed."), "success")
+    return redirect(url_for("participants.questionnaire_edit", slug=slug))
+
+
+@bp.route("/questionnaire/<token>", methods=["GET", "POST"])
+def answer(token: str):
+    registration = _from_token("answer", token, Registration)
+    questionnaire = services.questionnaire_for(registration.stop.edition_id)
+    if questionnaire is None or registration.checked_in_at is None:
+        abort(404)
+    locale = _locale()
+    done = services.response_of(registration) is not None
+    form = ActionForm()
+    typed: dict = {}
+    errors: dict = {}
+    if request.method == "POST" and not done and form.validate_on_submit():
+        answers, typed, errors = parse_answers(questionnaire.questions, request.form, locale)
+        if not errors:
+            try:
+                services.submit_answers(registration, questionnaire, answers, utcnow())
+            except services.ParticipantError as error:
+                db.session.rollback()
+                flash(str(error), "error")
+            else:
+                db.session.commit()
+                flash(_("Thank you! Your answers are recorded."), "success")
+            return redirect(url_for("participants.answer", token=token))
+    status = 422 if errors else 200
+    return (
+        render_template(
+            "participants/answer.html",
+            registration=registration,
+            stop=registration.stop,
+            questionnaire=questionnaire,
+            locale=locale,
+            done=done,
+            typed=typed,
+            errors=errors,
+            form=form,
+        ),
+        status,
+    )
+
+
+# --- The observatory ---------------------------------------------------------------------
+
+
+def _filters() -> dict:
+    return {
+        name: request.args.get(name, "").strip()[:40]
+        for name in ("edition", "region", "size", "sector")
+    }
+
+
+def _visible_or_403() -> set[int] | None:
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    territory_ids = queries.visible_territory_ids(current_user)
+    if territory_ids is not None and not territory_ids:
+        abort(403)
+    return territory_ids
+
+
+@bp.route("/observatoire")
+def observatory():
+    territory_ids = _visible_or_403()
+    filters = _filters()
+    dimension = request.args.get("par", "territory")
+    if dimension not in queries.DIMENSIONS:
+        dimension = "territory"
+    rows = queries.answer_rows(territory_ids, filters)
+    table = queries.needs_table(rows, dimension)
+    return render_template(
+        "participants/observatory.html",
+        table=table,
+        total=len(rows),
+        dimension=dimension,
+        dimensions=queries.DIMENSIONS,
+        filters=filters,
+        themes=queries.theme_labels(),
+        editions=db.session.scalars(select(Edition).order_by(Edition.starts_on.desc())).all(),
+        regions=db.session.scalars(select(Region).order_by(Region.name)).all(),
+        size_labels=COMPANY_SIZE_LABELS,
+        sector_labels=queries.NAF_SECTION_LABELS,
+        small_cell=queries.SMALL_CELL,
+        is_everything=territory_ids is None,
+    )
+
+
+@bp.route("/observatoire/reponses.csv")
+def observatory_export():
+    territory_ids = _visible_or_403()
+    rows = queries.answer_rows(territory_ids, _filters())
+    return Response(
+        exports.as_csv(exports.answers_table(rows, queries.SMALL_CELL)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="observatoire-reponses.csv"'},
+    )

@@ -25,6 +25,7 @@ from wtforms.validators import (
 )
 
 from coordination.core.clock import to_local
+from coordination.core.validators import WithinPlatformYears
 from coordination.extensions import db
 from coordination.territories.models import Commune
 
@@ -106,7 +107,7 @@ class StopForm(LocalDetailsForm):
     """Everything staff may change, the date included."""
 
     title = StringField(_l("Title"), filters=[strip], validators=[InputRequired(), Length(max=200)])
-    day = DateField(_l("Date"), validators=[InputRequired()])
+    day = DateField(_l("Date"), validators=[InputRequired(), WithinPlatformYears()])
     starts = TimeField(_l("Start time (Paris)"), validators=[InputRequired()])
     ends = TimeField(_l("End time (Paris)"), validators=[InputRequired()])
     city = StringField(_l("City"), filters=[strip], validators=[Optional(), Length(max=200)])
@@ -165,7 +166,7 @@ class StopForm(LocalDetailsForm):
 
 
 class MoveForm(FlaskForm):
-    day = DateField(_l("New date"), validators=[InputRequired()])
+    day = DateField(_l("New date"), validators=[InputRequired(), WithinPlatformYears()])
 
 
 class CancelForm(FlaskForm):

@@ -12,7 +12,13 @@ from sqlalchemy import select
 
 from coordination.auth.models import Role, User
 from coordination.campaigns.catalogue import AVAILABILITY_ROWS, CONTACT_ROWS
-from coordination.campaigns.models import Application, Call, Decision, Edition
+from coordination.campaigns.models import (
+    Application,
+    ApplicationStatus,
+    Call,
+    Decision,
+    Edition,
+)
 from coordination.core.clock import local_datetime, to_local
 from coordination.core.signals import stop_changed
 from coordination.extensions import db
@@ -186,7 +192,11 @@ def _first_day(windows: list[list[str]], edition: Edition) -> date:
 
 def create_stop_from_application(application: Application, by: User | None, now: datetime) -> Stop:
     """A tentative stop pre-filled from an accepted application (city, venue, availability)."""
-    if application.decision != Decision.ACCEPTED:
+    if (
+        application.decision != Decision.ACCEPTED
+        or application.decision_released_at is None
+        or application.status != ApplicationStatus.SUBMITTED
+    ):
         raise StopError(_("Only an accepted application becomes a stop."))
     existing = db.session.scalar(select(Stop).where(Stop.application_id == application.id))
     if existing is not None:
@@ -238,6 +248,9 @@ def accepted_without_stop(edition: Edition) -> list[Application]:
             .where(
                 Call.edition_id == edition.id,
                 Application.decision == Decision.ACCEPTED,
+                # Only decisions already released: a stop must not tell anyone first.
+                Application.decision_released_at.is_not(None),
+                Application.status == ApplicationStatus.SUBMITTED,
                 Stop.id.is_(None),
             )
             .order_by(Application.id)

@@ -80,7 +80,7 @@ def make_stop(edition):
 def make_accepted(edition, make_territory):
     """An accepted application of the edition's call, with the core answers."""
 
-    def make(members=(), territory=None, decision="accepted", **answers):
+    def make(members=(), territory=None, decision="accepted", released=True, **answers):
         territory = territory or make_territory(f"Territoire {next(_numbers)}")
         call = Call(
             edition=edition,
@@ -114,6 +114,7 @@ def make_accepted(edition, make_territory):
             form_data=data,
             members=list(members),
             decision=decision,
+            decision_released_at=datetime(2026, 3, 1, tzinfo=UTC) if released else None,
             submitted_at=datetime(2026, 1, 20, tzinfo=UTC),
         )
         db.session.add_all([call, application])

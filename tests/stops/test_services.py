@@ -25,6 +25,17 @@ from coordination.stops.services import (
 from tests.stops.conftest import ALBERT
 
 
+def test_unreleased_or_withdrawn_acceptances_make_no_stop(edition, make_accepted, staff, now):
+    # A stop would tell the territory before the decisions go out together.
+    unreleased = make_accepted(released=False)
+    withdrawn = make_accepted()
+    withdrawn.status = "withdrawn"
+    assert accepted_without_stop(edition) == []
+    for application in (unreleased, withdrawn):
+        with pytest.raises(StopError):
+            create_stop_from_application(application, staff, now)
+
+
 @pytest.fixture
 def announced():
     """Every stop_changed sent during the test: (stop, change, by, now)."""

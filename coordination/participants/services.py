@@ -1,0 +1,606 @@
+"""Registration to stops, workshop places and waiting lists, check-in, questionnaires."""
+
+import re
+from datetime import datetime, time, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import selectinload
+from stdnum.fr import siret as stdnum_siret
+
+from coordination.calendar.events import stop_event
+from coordination.calendar.ics import Person, build_invitation
+from coordination.core.clock import local_datetime, to_local
+from coordination.core.text import search_key
+from coordination.core.urls import external_url
+from coordination.extensions import db
+from coordination.notifications.services import queue_email
+from coordination.participants.models import (
+    HOLDING,
+    NeedQuestion,
+    NeedResponse,
+    QuestionKind,
+    Questionnaire,
+    Registration,
+    Seat,
+    SeatStatus,
+    Workshop,
+)
+from coordination.stops.models import Stop, StopStatus
+
+#: How long a person has to accept a freed place.
+OFFER_HOURS = 48
+#: Participants' reminder, days before the stop.
+REMINDER_DAYS = 2
+#: The questionnaire's reminder, days after it was sent.
+QUESTIONNAIRE_REMINDER_DAYS = 3
+#: Stops whose questionnaire is still sent after this many days are left alone.
+QUESTIONNAIRE_WINDOW_DAYS = 30
+
+NAF_PATTERN = re.compile(r"^\d{2}\.\d{2}[A-Z]$")
+#: NAF rev. 2 sections: (first division, last division, letter).
+NAF_SECTIONS = (
+    (1, 3, "A"),
+    (5, 9, "B"),
+    (10, 33, "C"),
+    (35, 35, "D"),
+    (36, 39, "E"),
+    (41, 43, "F"),
+    (45, 47, "G"),
+    (49, 53, "H"),
+    (55, 56, "I"),
+    (58, 63, "J"),
+    (64, 66, "K"),
+    (68, 68, "L"),
+    (69, 75, "M"),
+    (77, 82, "N"),
+    (84, 84, "O"),
+    (85, 85, "P"),
+    (86, 88, "Q"),
+    (90, 93, "R"),
+    (94, 96, "S"),
+    (97, 98, "T"),
+    (99, 99, "U"),
+)
+
+
+class ParticipantError(Exception):
+    """A change the rules refuse; the message is shown to the user."""
+
+
+# --- Identifiers -------------------------------------------------------------------------
+
+
+def normalise_naf(value: str) -> str:
+    """ "6201Z", "62.01z" or " 62.01Z " as "62.01Z"."""
+    compact = re.sub(r"[\s.]", "", value or "").upper()
+    if len(compact) == 5:
+        return f"{compact[:2]}.{compact[2:]}"
+    return compact
+
+
+def naf_section(code: str) -> str | None:
+    """The NAF section letter of a "NN.NNX" code, or None if the code is not one."""
+    if not NAF_PATTERN.match(code or ""):
+        return None
+    division = int(code[:2])
+    for first, last, letter in NAF_SECTIONS:
+        if first <= division <= last:
+            return letter
+    return None
+
+
+def clean_siret(value: str) -> str | None:
+    """The 14 digits of a valid SIRET, None if empty; ValueError if invalid."""
+    digits = re.sub(r"\D", "", value or "")
+    if not digits:
+        return None
+    if not stdnum_siret.is_valid(digits):
+        raise ValueError("invalid SIRET")
+    return digits
+
+
+# --- Signed links (no account) -----------------------------------------------------------
+
+
+def _serializer(kind: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"participants-{kind}")
+
+
+def make_token(kind: str, row_id: int) -> str:
+    """A signed token that lets one person act on one row ("registration", "offer", "answer")."""
+    return _serializer(kind).dumps(row_id)
+
+
+def read_token(kind: str, token: str) -> int | None:
+    """The row id in a token, or None if it was tampered with or is of another kind."""
+    try:
+        value = _serializer(kind).loads(token)
+    except BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+# --- Workshops ---------------------------------------------------------------------------
+
+
+def is_open_for_registration(stop: Stop, now: datetime) -> bool:
+    """Registration is open on confirmed stops that have not started."""
+    return stop.status == StopStatus.CONFIRMED and stop.starts_at > now
+
+
+def sync_workshops(stop: Stop) -> list[Workshop]:
+    """The stop's workshops, one per agenda item (made or relinked when the agenda changed).
+
+    Editing the agenda recreates its rows, so a workshop is matched to an item by its id
+    and title, then by title alone; a workshop whose item is gone stays, unlinked, with
+    its registrations."""
+    workshops = list(
+        db.session.scalars(
+            select(Workshop)
+            .where(Workshop.stop_id == stop.id)
+            .order_by(Workshop.position, Workshop.id)
+            # The database may have unlinked them (ON DELETE SET NULL) behind the session.
+            .execution_options(populate_existing=True)
+        )
+    )
+    unclaimed = list(workshops)
+    changed = False
+    for position, item in enumerate(stop.agenda_items):
+        workshop = next(
+            (w for w in unclaimed if w.agenda_item_id == item.id and w.title == item.title),
+            None,
+        ) or next((w for w in unclaimed if w.title == item.title), None)
+        if workshop is None:
+            # New items inherit the stop's capacity as a first guess.
+            workshop = Workshop(stop_id=stop.id, title=item.title, capacity=stop.capacity)
+            db.session.add(workshop)
+            workshops.append(workshop)
+        else:
+            unclaimed.remove(workshop)
+        if (workshop.agenda_item_id, workshop.position) != (item.id, position):
+            workshop.agenda_item_id, workshop.position = item.id, position
+            changed = True
+    for workshop in unclaimed:
+        if workshop.agenda_item_id is not None:
+            workshop.agenda_item_id = None
+            changed = True
+    if changed or any(w.id is None for w in workshops):
+        db.session.flush()
+    return sorted(workshops, key=lambda w: (w.agenda_item_id is None, w.position, w.id))
+
+
+def open_workshops(stop: Stop) -> list[Workshop]:
+    """The workshops people can choose (linked to the current agenda and open)."""
+    return [w for w in sync_workshops(stop) if w.is_open and w.agenda_item_id is not None]
+
+
+def _lock_workshop(workshop_id: int) -> None:
+    # On PostgreSQL, freeing and offering places of one workshop happen one at a time.
+    db.session.execute(select(Workshop.id).where(Workshop.id == workshop_id).with_for_update())
+
+
+def _change_taken(workshop: Workshop, delta: int) -> None:
+    db.session.execute(
+        update(Workshop)
+        .where(Workshop.id == workshop.id)
+        .values(seats_taken=Workshop.seats_taken + delta)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(workshop, ["seats_taken"])
+
+
+def take_seat(registration: Registration, workshop: Workshop, now: datetime) -> Seat:
+    """A confirmed place if one is left (atomically), else a place on the waiting list."""
+    result = db.session.execute(
+        update(Workshop)
+        .where(
+            Workshop.id == workshop.id,
+            or_(Workshop.capacity.is_(None), Workshop.seats_taken < Workshop.capacity),
+        )
+        .values(seats_taken=Workshop.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(workshop, ["seats_taken"])
+    status = SeatStatus.CONFIRMED if result.rowcount == 1 else SeatStatus.WAITING
+    seat = next((s for s in registration.seats if s.workshop_id == workshop.id), None)
+    if seat is None:
+        seat = Seat(workshop_id=workshop.id, workshop=workshop)
+        registration.seats.append(seat)
+    seat.status = status
+    seat.queued_at = seat.updated_at = now
+    seat.offered_at = seat.offer_expires_at = None
+    db.session.flush()
+    return seat
+
+
+def _offer(seat: Seat, now: datetime) -> None:
+    seat.status = SeatStatus.OFFERED
+    seat.offered_at = seat.updated_at = now
+    seat.offer_expires_at = now + timedelta(hours=OFFER_HOURS)
+    registration = seat.registration
+    queue_email(
+        key=f"participant:seat:{seat.id}:offer:{now.isoformat()}",
+        template="participants/offer",
+        to_email=registration.email,
+        to_name=registration.name,
+        locale=registration.locale,
+        context={
+            "registration": registration,
+            "seat": seat,
+            "stop": registration.stop,
+            "url": external_url("participants.offer", token=make_token("offer", seat.id)),
+        },
+        now=now,
+    )
+
+
+def fill_places(workshop: Workshop, now: datetime) -> list[Seat]:
+    """Offer free places to the next people on the waiting list, first come first."""
+    _lock_workshop(workshop.id)
+    db.session.refresh(workshop)
+    offered = []
+    while workshop.capacity is None or workshop.seats_taken < workshop.capacity:
+        seat = db.session.scalar(
+            select(Seat)
+            .where(Seat.workshop_id == workshop.id, Seat.status == SeatStatus.WAITING)
+            .order_by(Seat.queued_at, Seat.id)
+            .limit(1)
+        )
+        if seat is None:
+            break
+        _offer(seat, now)
+        _change_taken(workshop, 1)
+        offered.append(seat)
+    db.session.flush()
+    return offered
+
+
+def _free(seat: Seat, status: str, now: datetime) -> None:
+    """Give up a seat; a held place goes to the next person on the waiting list."""
+    workshop = seat.workshop
+    _lock_workshop(workshop.id)
+    db.session.refresh(seat)
+    was_holding = seat.status in HOLDING
+    seat.status = status
+    seat.updated_at = now
+    if was_holding:
+        _change_taken(workshop, -1)
+        db.session.flush()
+        fill_places(workshop, now)
+
+
+def accept_offer(seat: Seat, now: datetime) -> None:
+    """Take an offered place before its time limit."""
+    if seat.status == SeatStatus.CONFIRMED:
+        return
+    if seat.status != SeatStatus.OFFERED or seat.offer_expires_at <= now:
+        raise ParticipantError(_("This offer is no longer valid."))
+    seat.status = SeatStatus.CONFIRMED
+    seat.updated_at = now
+    db.session.flush()
+
+
+def decline_offer(seat: Seat, now: datetime) -> None:
+    """Turn an offered place down: it goes to the next person."""
+    if seat.status != SeatStatus.OFFERED:
+        raise ParticipantError(_("This offer is no longer valid."))
+    _free(seat, SeatStatus.DECLINED, now)
+
+
+def expire_offers(now: datetime) -> int:
+    """Offers past their time limit pass to the next people, oldest first (no commit)."""
+    seats = list(
+        db.session.scalars(
+            select(Seat)
+            .where(Seat.status == SeatStatus.OFFERED, Seat.offer_expires_at <= now)
+            .order_by(Seat.offer_expires_at, Seat.id)
+        )
+    )
+    for seat in seats:
+        _free(seat, SeatStatus.EXPIRED, now)
+    return len(seats)
+
+
+def set_capacity(workshop: Workshop, capacity: int | None, is_open: bool, now: datetime) -> None:
+    """Change a workshop's capacity; new places go to the waiting list at once."""
+    if capacity is not None and capacity < 0:
+        raise ParticipantError(_("A capacity cannot be negative."))
+    workshop.capacity = capacity
+    workshop.is_open = is_open
+    db.session.flush()
+    fill_places(workshop, now)
+
+
+# --- Registration ------------------------------------------------------------------------
+
+
+def find_registration(stop: Stop, email: str) -> Registration | None:
+    """A stop's registration of an email address, cancelled or not."""
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.stop_id == stop.id, Registration.email == email.strip().lower()
+        )
+    )
+
+
+def _organizer() -> Person:
+    return Person(current_app.config["MAIL_FROM_NAME"], current_app.config["MAIL_FROM"])
+
+
+def _invitation(registration: Registration, method: str) -> str:
+    return build_invitation(
+        stop_event(registration.stop),
+        _organizer(),
+        Person(registration.name, registration.email),
+        method,
+        current_app.config["TIMEZONE"],
+    )
+
+
+def manage_url(registration: Registration) -> str:
+    """The signed page where a participant sees and cancels a registration."""
+    return external_url("participants.manage", token=make_token("registration", registration.id))
+
+
+def register(
+    stop: Stop, fields: dict, workshop_ids: list[int], locale: str, now: datetime
+) -> Registration:
+    """Register a person to a stop and its chosen workshops; confirmation with invitation."""
+    if not is_open_for_registration(stop, now):
+        raise ParticipantError(_("Registration to this stop is closed."))
+    workshops = {w.id: w for w in open_workshops(stop)}
+    if any(workshop_id not in workshops for workshop_id in workshop_ids):
+        raise ParticipantError(_("This workshop is not open to registration."))
+    email = fields["email"].strip().lower()
+    registration = find_registration(stop, email)
+    if registration is not None and registration.is_active:
+        raise ParticipantError(_("This email address is already registered to this stop."))
+    if registration is None:
+        registration = Registration(stop=stop, email=email)
+        db.session.add(registration)
+    for name in (
+        "first_name",
+        "last_name",
+        "phone",
+        "role",
+        "company_name",
+        "siret",
+        "company_size",
+        "naf_code",
+        "commune_insee",
+    ):
+        setattr(registration, name, fields.get(name))
+    registration.phone = registration.phone or ""
+    registration.role = registration.role or ""
+    registration.sector = naf_section(registration.naf_code) or "U"
+    registration.search_name = search_key(f"{registration.last_name} {registration.first_name}")
+    registration.locale = locale
+    registration.consented_at = registration.registered_at = now
+    registration.cancelled_at = registration.checked_in_at = None
+    db.session.flush()
+    for workshop_id in workshop_ids:
+        take_seat(registration, workshops[workshop_id], now)
+    queue_email(
+        key=f"participant:registration:{registration.id}:confirmed:{now.isoformat()}",
+        template="participants/confirmation",
+        to_email=registration.email,
+        to_name=registration.name,
+        locale=registration.locale,
+        context={"registration": registration, "stop": stop, "url": manage_url(registration)},
+        calendar_method="REQUEST",
+        calendar_ics=_invitation(registration, "REQUEST"),
+        now=now,
+    )
+    return registration
+
+
+def cancel_registration(registration: Registration, now: datetime) -> None:
+    """Cancel a registration: places go to the waiting lists; a calendar CANCEL goes out."""
+    if not registration.is_active:
+        return
+    for seat in registration.seats:
+        if seat.status in (*HOLDING, SeatStatus.WAITING):
+            _free(seat, SeatStatus.CANCELLED, now)
+    registration.cancelled_at = now
+    db.session.flush()
+    queue_email(
+        key=f"participant:registration:{registration.id}:cancelled:{now.isoformat()}",
+        template="participants/cancelled",
+        to_email=registration.email,
+        to_name=registration.name,
+        locale=registration.locale,
+        context={"registration": registration, "stop": registration.stop},
+        calendar_method="CANCEL",
+        calendar_ics=_invitation(registration, "CANCEL"),
+        now=now,
+    )
+
+
+def set_checked_in(registration: Registration, is_present: bool, now: datetime) -> None:
+    """Tick (or untick) a participant as present on the day."""
+    if not registration.is_active:
+        raise ParticipantError(_("This registration was cancelled."))
+    registration.checked_in_at = now if is_present else None
+    db.session.flush()
+
+
+# --- Reminders ---------------------------------------------------------------------------
+
+
+def reminder_key(stop: Stop, registration: Registration, days: int) -> str:
+    """One reminder per stop, participant, lead time and start: a moved stop reminds again."""
+    start = to_local(stop.starts_at).strftime("%Y-%m-%dT%H:%M")
+    return f"reminder:stop:{stop.id}:participant:{registration.id}:P{days}D:{start}"
+
+
+def send_reminders(now: datetime) -> int:
+    """Remind registered participants of confirmed stops starting within two days."""
+    lead = timedelta(days=REMINDER_DAYS)
+    stops = db.session.scalars(
+        select(Stop).where(
+            Stop.status == StopStatus.CONFIRMED, Stop.starts_at > now, Stop.starts_at <= now + lead
+        )
+    ).all()
+    if not stops:
+        return 0
+    registrations = db.session.scalars(
+        select(Registration)
+        .options(selectinload(Registration.stop))
+        .where(
+            Registration.stop_id.in_([s.id for s in stops]),
+            Registration.cancelled_at.is_(None),
+        )
+        .order_by(Registration.id)
+    ).all()
+    queued = 0
+    for registration in registrations:
+        stop = registration.stop
+        # Who registered inside the reminder window just had a confirmation.
+        if registration.registered_at > stop.starts_at - lead:
+            continue
+        queue_email(
+            key=reminder_key(stop, registration, REMINDER_DAYS),
+            template="participants/reminder",
+            to_email=registration.email,
+            to_name=registration.name,
+            locale=registration.locale,
+            context={
+                "registration": registration,
+                "stop": stop,
+                "days_left": (to_local(stop.starts_at).date() - to_local(now).date()).days,
+                "url": manage_url(registration),
+            },
+            now=now,
+        )
+        queued += 1
+    return queued
+
+
+# --- Questionnaires ----------------------------------------------------------------------
+
+
+def questionnaire_for(edition_id: int) -> Questionnaire | None:
+    """An edition's questionnaire, if staff made one."""
+    return db.session.scalar(select(Questionnaire).where(Questionnaire.edition_id == edition_id))
+
+
+def get_or_create_questionnaire(edition) -> Questionnaire:
+    """An edition's questionnaire, made empty on first use."""
+    questionnaire = questionnaire_for(edition.id)
+    if questionnaire is None:
+        questionnaire = Questionnaire(edition_id=edition.id, edition=edition)
+        db.session.add(questionnaire)
+        db.session.flush()
+    return questionnaire
+
+
+def add_question(questionnaire: Questionnaire, fields: dict) -> NeedQuestion:
+    """Add a question at the end of a questionnaire."""
+    if fields["kind"] not in set(QuestionKind):
+        raise ParticipantError(_("Unknown kind of question."))
+    position = max((q.position for q in questionnaire.questions), default=-1) + 1
+    question = NeedQuestion(position=position, **fields)
+    questionnaire.questions.append(question)
+    db.session.flush()
+    return question
+
+
+def remove_question(question: NeedQuestion) -> None:
+    """Remove a question (answers already given keep their value, unread)."""
+    db.session.delete(question)
+    db.session.flush()
+
+
+def _due_at(stop: Stop) -> datetime:
+    # The day after the stop, at 9:00 Paris time.
+    return local_datetime(to_local(stop.ends_at).date() + timedelta(days=1), time(9, 0))
+
+
+def _questionnaire_email(registration, questionnaire, now, reminder: bool):
+    suffix = ":reminder" if reminder else ""
+    queue_email(
+        key=f"participant:questionnaire:{questionnaire.id}:registration:{registration.id}{suffix}",
+        template="participants/questionnaire",
+        to_email=registration.email,
+        to_name=registration.name,
+        locale=registration.locale,
+        context={
+            "registration": registration,
+            "stop": registration.stop,
+            "is_reminder": reminder,
+            "url": external_url("participants.answer", token=make_token("answer", registration.id)),
+        },
+        now=now,
+    )
+
+
+def send_questionnaires(now: datetime) -> int:
+    """Send the questionnaire the day after the stop to who came, once; remind once."""
+    window = now - timedelta(days=QUESTIONNAIRE_WINDOW_DAYS)
+    rows = db.session.execute(
+        select(Registration, Questionnaire)
+        .join(Stop, Stop.id == Registration.stop_id)
+        .join(Questionnaire, Questionnaire.edition_id == Stop.edition_id)
+        .outerjoin(NeedResponse, NeedResponse.registration_id == Registration.id)
+        .options(selectinload(Registration.stop))
+        .where(
+            Questionnaire.is_active.is_(True),
+            Stop.status.in_((StopStatus.CONFIRMED, StopStatus.HELD)),
+            Stop.ends_at > window,
+            Stop.ends_at <= now,
+            Registration.cancelled_at.is_(None),
+            Registration.checked_in_at.is_not(None),
+            NeedResponse.id.is_(None),
+            or_(
+                Registration.questionnaire_sent_at.is_(None),
+                and_(
+                    Registration.questionnaire_reminded_at.is_(None),
+                    Registration.questionnaire_sent_at
+                    <= now - timedelta(days=QUESTIONNAIRE_REMINDER_DAYS),
+                ),
+            ),
+        )
+        .order_by(Registration.id)
+    ).all()
+    sent = 0
+    for registration, questionnaire in rows:
+        if _due_at(registration.stop) > now:
+            continue
+        if registration.questionnaire_sent_at is None:
+            _questionnaire_email(registration, questionnaire, now, reminder=False)
+            registration.questionnaire_sent_at = now
+        else:
+            _questionnaire_email(registration, questionnaire, now, reminder=True)
+            registration.questionnaire_reminded_at = now
+        sent += 1
+    db.session.flush()
+    return sent
+
+
+def response_of(registration: Registration) -> NeedResponse | None:
+    """The registration's answers, if given."""
+    return db.session.scalar(
+        select(NeedResponse).where(NeedResponse.registration_id == registration.id)
+    )
+
+
+def submit_answers(
+    registration: Registration, questionnaire: Questionnaire, answers: dict, now: datetime
+) -> NeedResponse:
+    """Record a participant's answers (once: a second submission is refused)."""
+    if registration.checked_in_at is None or registration.cancelled_at is not None:
+        raise ParticipantError(_("Only participants who came can answer."))
+    if response_of(registration) is not None:
+        raise ParticipantError(_("You have already answered. Thank you!"))
+    response = NeedResponse(
+        registration_id=registration.id,
+        questionnaire_id=questionnaire.id,
+        answers=answers,
+        submitted_at=now,
+    )
+    db.session.add(response)
+    db.session.flush()
+    return response

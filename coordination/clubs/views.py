@@ -43,6 +43,7 @@ from coordination.clubs.models import (
 from coordination.core.clock import utcnow
 from coordination.core.permissions import role_required
 from coordination.extensions import db, limiter
+from coordination.stops.queries import public_stops_in_territories
 from coordination.territories.queries import region_choices
 
 bp = Blueprint("clubs", __name__)
@@ -95,11 +96,14 @@ def club_list():
 def club_page(slug: str):
     club = _club_or_404(slug)
     can_manage = services.can_manage_club(current_user, club)
+    now = utcnow()
+    territory_ids = [territory.id for territory in club.territories]
     return render_template(
         "clubs/club.html",
         club=club,
         members=queries.club_members(club.id),
-        meetings=queries.coming_meetings(club.id, utcnow()),
+        meetings=queries.coming_meetings(club.id, now),
+        stops=public_stops_in_territories(territory_ids, now),
         can_manage=can_manage,
     )
 

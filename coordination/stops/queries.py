@@ -136,3 +136,16 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     start = date(year, month, 1)
     end = date(year + (month == 12), month % 12 + 1, 1)
     return local_datetime(start, time(0, 0)), local_datetime(end, time(0, 0))
+
+
+def public_stops_in_territories(territory_ids: list[int], after: datetime) -> list[Stop]:
+    """Public stops in some territories ending after `after`, in date order (club pages)."""
+    if not territory_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Stop)
+            .where(Stop.territory_id.in_(territory_ids), PUBLIC_STOP, Stop.ends_at > after)
+            .order_by(Stop.starts_at, Stop.id)
+        )
+    )

@@ -348,3 +348,38 @@ def test_demo_data_has_clubs_partners_requests_and_meetings(db_session):
     meetings = db.session.scalars(select(ClubMeeting)).all()
     assert len(meetings) == 3
     assert all(m.starts_at > utcnow() for m in meetings)
+
+
+def test_club_page_lists_the_confirmed_stops_of_its_territories(client, db_session, now):
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from coordination.campaigns.models import Edition
+    from coordination.clubs.models import Club
+    from coordination.core.text import search_key
+    from coordination.stops.services import confirm_stop, create_stop
+    from coordination.territories.models import Epci, Territory
+
+    territory = Territory(
+        name="Saint-Quentinois",
+        search_name=search_key("Saint-Quentinois"),
+        epcis=list(db_session.scalars(select(Epci).where(Epci.siren == "200071892"))),
+    )
+    club = Club(slug="club-aisne", name="Club Aisne", territories=[territory])
+    edition = Edition(slug="e-club", name="E", starts_on=date(2026, 1, 1), ends_on=date(2030, 1, 1))
+    db_session.add_all([club, edition])
+    db_session.flush()
+    start = now + timedelta(days=30)
+    fields = {
+        "territory_id": territory.id,
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=8),
+    }
+    shown = create_stop(edition, {**fields, "title": "Étape confirmée"}, None, now)
+    create_stop(edition, {**fields, "title": "Étape provisoire"}, None, now)
+    confirm_stop(shown, None, now)
+    db_session.commit()
+    page = client.get("/clubs/club-aisne").get_data(as_text=True)
+    assert "Étape confirmée" in page
+    assert "Étape provisoire" not in page

@@ -370,7 +370,9 @@ def test_club_page_lists_the_confirmed_stops_of_its_territories(client, db_sessi
     edition = Edition(slug="e-club", name="E", starts_on=date(2026, 1, 1), ends_on=date(2030, 1, 1))
     db_session.add_all([club, edition])
     db_session.flush()
-    start = now + timedelta(days=30)
+    from coordination.core.clock import utcnow
+
+    start = utcnow() + timedelta(days=30)  # the page shows what is still ahead of today
     fields = {
         "territory_id": territory.id,
         "starts_at": start,

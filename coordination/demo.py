@@ -13,6 +13,7 @@ from coordination.core.clock import local_datetime, to_local
 from coordination.core.text import search_key
 from coordination.extensions import db
 from coordination.participants import demo as participants_demo
+from coordination.planner import demo as planner_demo
 from coordination.stops import demo as stops_demo
 from coordination.territories.models import Epci, Territory
 
@@ -52,6 +53,7 @@ def load_demo_data(now: datetime) -> bool:
     campaigns_demo.load_demo(now)
     clubs_demo.load_demo(now)
     stops_demo.load_demo(now)
+    planner_demo.load_demo(now)
     participants_demo.load_demo(now)
     db.session.flush()
     return True

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a83a9ff96bca
+Revision ID: e8f0d0ee7c40
 Revises: 
-Create Date: 2026-11-23 07:12:21.229105
+Create Date: 2026-11-23 07:50:09.672940
 
 """
 from alembic import op
@@ -14,7 +14,7 @@ import coordination.core.types
 
 
 # revision identifiers, used by Alembic.
-revision = 'a83a9ff96bca'
+revision = 'e8f0d0ee7c40'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -241,6 +241,15 @@ def upgrade():
         batch_op.create_index('ix_outbox_messages_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_messages_to_email'), ['to_email'], unique=False)
 
+    op.create_table('participant_questionnaires',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('edition_id', sa.Integer(), nullable=False),
+    sa.Column('intro', sa.Text(), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['edition_id'], ['editions.id'], name=op.f('fk_participant_questionnaires_edition_id_editions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participant_questionnaires')),
+    sa.UniqueConstraint('edition_id', name=op.f('uq_participant_questionnaires_edition_id'))
+    )
     op.create_table('partner_organisations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -426,6 +435,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_communes_epci_siren'), ['epci_siren'], unique=False)
         batch_op.create_index('ix_communes_search_name', ['search_name'], unique=False)
 
+    op.create_table('participant_questions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('questionnaire_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('theme', sa.String(length=20), nullable=False),
+    sa.Column('label_fr', sa.String(length=300), nullable=False),
+    sa.Column('label_en', sa.String(length=300), nullable=False),
+    sa.Column('choices_text', sa.Text(), nullable=False),
+    sa.Column('is_required', sa.Boolean(), nullable=False),
+    sa.CheckConstraint("kind IN ('short_text', 'long_text', 'single_choice', 'multiple_choice', 'number', 'date', 'scale')", name=op.f('ck_participant_questions_kind')),
+    sa.ForeignKeyConstraint(['questionnaire_id'], ['participant_questionnaires.id'], name=op.f('fk_participant_questions_questionnaire_id_participant_questionnaires'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participant_questions'))
+    )
+    with op.batch_alter_table('participant_questions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_participant_questions_questionnaire_id'), ['questionnaire_id'], unique=False)
+
     op.create_table('partner_contacts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -535,6 +561,50 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_stops_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_stops_territory_id'), ['territory_id'], unique=False)
 
+    op.create_table('participant_registrations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('stop_id', sa.Integer(), nullable=False),
+    sa.Column('first_name', sa.String(length=100), nullable=False),
+    sa.Column('last_name', sa.String(length=100), nullable=False),
+    sa.Column('search_name', sa.String(length=220), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('phone', sa.String(length=30), nullable=False),
+    sa.Column('role', sa.String(length=150), nullable=False),
+    sa.Column('company_name', sa.String(length=200), nullable=False),
+    sa.Column('siret', sa.String(length=14), nullable=True),
+    sa.Column('company_size', sa.String(length=20), nullable=False),
+    sa.Column('naf_code', sa.String(length=6), nullable=False),
+    sa.Column('sector', sa.String(length=1), nullable=False),
+    sa.Column('commune_insee', sa.String(length=5), nullable=True),
+    sa.Column('locale', sa.String(length=5), nullable=False),
+    sa.Column('consented_at', coordination.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('registered_at', coordination.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('cancelled_at', coordination.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checked_in_at', coordination.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('questionnaire_sent_at', coordination.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('questionnaire_reminded_at', coordination.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("company_size IN ('micro', 'small', 'medium', 'intermediate', 'large')", name=op.f('ck_participant_registrations_company_size')),
+    sa.ForeignKeyConstraint(['commune_insee'], ['communes.insee_code'], name=op.f('fk_participant_registrations_commune_insee_communes')),
+    sa.ForeignKeyConstraint(['stop_id'], ['stops.id'], name=op.f('fk_participant_registrations_stop_id_stops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participant_registrations')),
+    sa.UniqueConstraint('stop_id', 'email', name=op.f('uq_participant_registrations_stop_id'))
+    )
+    with op.batch_alter_table('participant_registrations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_participant_registrations_stop_id'), ['stop_id'], unique=False)
+
+    op.create_table('planner_locks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('stop_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('by_id', sa.Integer(), nullable=True),
+    sa.Column('at', coordination.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['by_id'], ['users.id'], name=op.f('fk_planner_locks_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['stop_id'], ['stops.id'], name=op.f('fk_planner_locks_stop_id_stops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_planner_locks'))
+    )
+    with op.batch_alter_table('planner_locks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_planner_locks_stop_id'), ['stop_id'], unique=True)
+
     op.create_table('stop_agenda_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('stop_id', sa.Integer(), nullable=False),
@@ -578,11 +648,76 @@ def upgrade():
     with op.batch_alter_table('stop_warning_acknowledgements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_stop_warning_acknowledgements_stop_id'), ['stop_id'], unique=False)
 
+    op.create_table('participant_responses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('registration_id', sa.Integer(), nullable=False),
+    sa.Column('questionnaire_id', sa.Integer(), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('submitted_at', coordination.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['questionnaire_id'], ['participant_questionnaires.id'], name=op.f('fk_participant_responses_questionnaire_id_participant_questionnaires'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['registration_id'], ['participant_registrations.id'], name=op.f('fk_participant_responses_registration_id_participant_registrations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participant_responses')),
+    sa.UniqueConstraint('registration_id', name=op.f('uq_participant_responses_registration_id'))
+    )
+    with op.batch_alter_table('participant_responses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_participant_responses_questionnaire_id'), ['questionnaire_id'], unique=False)
+
+    op.create_table('participant_workshops',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('stop_id', sa.Integer(), nullable=False),
+    sa.Column('agenda_item_id', sa.Integer(), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=True),
+    sa.Column('seats_taken', sa.Integer(), nullable=False),
+    sa.Column('is_open', sa.Boolean(), nullable=False),
+    sa.CheckConstraint('capacity IS NULL OR capacity >= 0', name=op.f('ck_participant_workshops_capacity')),
+    sa.CheckConstraint('seats_taken >= 0', name=op.f('ck_participant_workshops_seats_taken')),
+    sa.ForeignKeyConstraint(['agenda_item_id'], ['stop_agenda_items.id'], name=op.f('fk_participant_workshops_agenda_item_id_stop_agenda_items'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['stop_id'], ['stops.id'], name=op.f('fk_participant_workshops_stop_id_stops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participant_workshops')),
+    sa.UniqueConstraint('stop_id', 'agenda_item_id', name=op.f('uq_participant_workshops_stop_id'))
+    )
+    with op.batch_alter_table('participant_workshops', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_participant_workshops_stop_id'), ['stop_id'], unique=False)
+
+    op.create_table('participant_seats',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('registration_id', sa.Integer(), nullable=False),
+    sa.Column('workshop_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('queued_at', coordination.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('offered_at', coordination.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('offer_expires_at', coordination.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', coordination.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status IN ('confirmed', 'waiting', 'offered', 'cancelled', 'expired', 'declined')", name=op.f('ck_participant_seats_status')),
+    sa.ForeignKeyConstraint(['registration_id'], ['participant_registrations.id'], name=op.f('fk_participant_seats_registration_id_participant_registrations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['workshop_id'], ['participant_workshops.id'], name=op.f('fk_participant_seats_workshop_id_participant_workshops'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participant_seats')),
+    sa.UniqueConstraint('registration_id', 'workshop_id', name=op.f('uq_participant_seats_registration_id'))
+    )
+    with op.batch_alter_table('participant_seats', schema=None) as batch_op:
+        batch_op.create_index('ix_participant_seats_queue', ['workshop_id', 'status', 'queued_at', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_participant_seats_registration_id'), ['registration_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('participant_seats', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participant_seats_registration_id'))
+        batch_op.drop_index('ix_participant_seats_queue')
+
+    op.drop_table('participant_seats')
+    with op.batch_alter_table('participant_workshops', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participant_workshops_stop_id'))
+
+    op.drop_table('participant_workshops')
+    with op.batch_alter_table('participant_responses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participant_responses_questionnaire_id'))
+
+    op.drop_table('participant_responses')
     with op.batch_alter_table('stop_warning_acknowledgements', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stop_warning_acknowledgements_stop_id'))
 
@@ -595,6 +730,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_stop_agenda_items_stop_id'))
 
     op.drop_table('stop_agenda_items')
+    with op.batch_alter_table('planner_locks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_planner_locks_stop_id'))
+
+    op.drop_table('planner_locks')
+    with op.batch_alter_table('participant_registrations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participant_registrations_stop_id'))
+
+    op.drop_table('participant_registrations')
     with op.batch_alter_table('stops', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stops_territory_id'))
         batch_op.drop_index(batch_op.f('ix_stops_status'))
@@ -618,6 +761,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_partner_contacts_organisation_id'))
 
     op.drop_table('partner_contacts')
+    with op.batch_alter_table('participant_questions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participant_questions_questionnaire_id'))
+
+    op.drop_table('participant_questions')
     with op.batch_alter_table('communes', schema=None) as batch_op:
         batch_op.drop_index('ix_communes_search_name')
         batch_op.drop_index(batch_op.f('ix_communes_epci_siren'))
@@ -667,6 +814,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_partner_organisations_region_code'))
 
     op.drop_table('partner_organisations')
+    op.drop_table('participant_questionnaires')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_messages_to_email'))
         batch_op.drop_index('ix_outbox_messages_due')

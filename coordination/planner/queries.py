@@ -1,0 +1,69 @@
+"""Reads of the planner screen."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from coordination.campaigns.models import Edition
+from coordination.core.clock import to_local
+from coordination.extensions import db
+from coordination.planner.models import PlannerLock
+from coordination.planner.recheck import PlannedStop
+from coordination.planner.services import RuleCheck, plan_km, rule_checks
+from coordination.stops.models import Stop, StopStatus
+from coordination.stops.warnings import PlanWarnings, check_plan, edition_stops, rules_for
+
+
+@dataclass
+class CurrentPlan:
+    stops: list[Stop]
+    warnings: PlanWarnings
+    locks: dict[int, PlannerLock]
+    km: float
+    checks: list[RuleCheck]
+    rules: object
+
+
+def current_plan(edition: Edition) -> CurrentPlan:
+    """The edition's plan as it stands, with its warnings, locks, travel and rules (few
+    queries whatever the number of stops)."""
+    stops = [s for s in edition_stops(edition.id) if s.status != StopStatus.CANCELLED]
+    rules = rules_for(edition.id)
+    acknowledgements = [a for s in stops for a in s.acknowledgements]
+    warnings = check_plan(stops, rules, acknowledgements)
+    locks = {
+        lock.stop_id: lock
+        for lock in db.session.scalars(
+            select(PlannerLock).join(Stop).where(Stop.edition_id == edition.id)
+        )
+    }
+    return CurrentPlan(
+        stops=stops,
+        warnings=warnings,
+        locks=locks,
+        km=plan_km([PlannedStop.of(s) for s in stops]),
+        checks=rule_checks(warnings, rules, {s.id: s.title for s in stops}),
+        rules=rules,
+    )
+
+
+def weeks(days: dict[int, date], titles: dict[int, str]) -> list[tuple[date, list[tuple]]]:
+    """A timeline by week: each Monday from the first to the last stop, with its stops."""
+    if not days:
+        return []
+    first = min(days.values())
+    last = max(days.values())
+    monday = first - timedelta(days=first.weekday())
+    timeline = []
+    while monday <= last:
+        sunday = monday + timedelta(days=6)
+        inside = sorted((d, titles[k], k) for k, d in days.items() if monday <= d <= sunday)
+        timeline.append((monday, inside))
+        monday += timedelta(days=7)
+    return timeline
+
+
+def day_of(stop: Stop) -> date:
+    """A stop's Paris day."""
+    return to_local(stop.starts_at).date()

@@ -1,0 +1,456 @@
+"""The planner: propose a date for every stop of an edition, explain what cannot fit,
+apply what staff accept, and keep the locks."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from coordination.campaigns.models import Edition
+from coordination.core.clock import to_local
+from coordination.extensions import db
+from coordination.planner import solver
+from coordination.planner.days import (
+    OUTSIDE_EDITION,
+    candidate_days,
+    departement_of,
+    parse_windows,
+    window_reasons,
+)
+from coordination.planner.models import PlannerLock
+from coordination.planner.recheck import PlannedStop, hard_broken, recheck
+from coordination.stops.models import Stop, StopRules, StopStatus
+from coordination.stops.services import move_to_day
+from coordination.stops.warnings import (
+    AUGUST_BREAK,
+    OUTSIDE_AVAILABILITY,
+    PUBLIC_HOLIDAY,
+    SAME_DAY,
+    TOO_FAR,
+    WEEK_LIMIT,
+    WEEKEND,
+    PlanWarnings,
+    distance_km,
+    edition_stops,
+    rules_for,
+)
+
+#: Seconds staff may give the solver in one request.
+MAX_TIME_LIMIT = 30
+
+
+class PlannerError(Exception):
+    """A request the planner refuses (the message is for staff)."""
+
+
+@dataclass
+class Weights:
+    #: km-equivalents charged for a stop outside its territory's first window.
+    first_window: int = 50
+    #: km-equivalents charged per day between a région's first and last stop.
+    region: int = 5
+    time_limit: int = 10
+
+
+@dataclass
+class Row:
+    stop: Stop
+    current_day: date
+    proposed_day: date | None
+    is_locked: bool
+    #: Held stops and stops already past are never moved either.
+    is_fixed: bool
+
+    @property
+    def is_moved(self) -> bool:
+        return self.proposed_day is not None and self.proposed_day != self.current_day
+
+
+@dataclass
+class RuleCheck:
+    label: str
+    is_hard: bool
+    #: Titles of the stops breaking it (empty: met).
+    breaking: list[str] = field(default_factory=list)
+
+    @property
+    def is_met(self) -> bool:
+        return not self.breaking
+
+
+@dataclass
+class Proposal:
+    edition: Edition
+    rules: StopRules
+    weights: Weights
+    rows: list[Row]
+    solution: solver.Solution
+    current_km: float
+    proposed_km: float
+    current_warnings: PlanWarnings
+    proposed_warnings: PlanWarnings
+    current_checks: list[RuleCheck]
+    proposed_checks: list[RuleCheck]
+    #: Sentences staff understand: which stops and which rules cannot be met together.
+    conflicts: list[str]
+    preferred_met: int = 0
+    preferred_total: int = 0
+
+    @property
+    def is_valid(self) -> bool:
+        """Every stop has a day and no hard rule is broken (per the warnings service)."""
+        return not self.solution.unplaced and not hard_broken(self.proposed_warnings)
+
+    @property
+    def moved(self) -> list[Row]:
+        return [row for row in self.rows if row.is_moved]
+
+
+# --- Locks ------------------------------------------------------------------------------
+
+
+def locked_stop_ids(edition_id: int) -> set[int]:
+    """Ids of the edition's locked stops."""
+    return set(
+        db.session.scalars(
+            select(PlannerLock.stop_id).join(Stop).where(Stop.edition_id == edition_id)
+        )
+    )
+
+
+def lock_stop(stop: Stop, by, now: datetime, reason: str = "") -> PlannerLock:
+    """Fix a stop on its day: the planner will not move it (idempotent)."""
+    lock = db.session.scalar(select(PlannerLock).where(PlannerLock.stop_id == stop.id))
+    if lock is None:
+        lock = PlannerLock(stop_id=stop.id, by_id=by.id if by else None, at=now)
+        db.session.add(lock)
+    lock.reason = reason.strip()[:200]
+    db.session.flush()
+    return lock
+
+
+def unlock_stop(stop: Stop) -> bool:
+    """Let the planner move a stop again; whether it was locked."""
+    lock = db.session.scalar(select(PlannerLock).where(PlannerLock.stop_id == stop.id))
+    if lock is None:
+        return False
+    db.session.delete(lock)
+    db.session.flush()
+    return True
+
+
+# --- Words ------------------------------------------------------------------------------
+
+
+def _day(value: date) -> str:
+    return format_date(value, "d MMMM yyyy")
+
+
+def _window(start: date, end: date) -> str:
+    if start == end:
+        return _day(start)
+    return _("%(start)s to %(end)s", start=_day(start), end=_day(end))
+
+
+def _reason_words(code: str) -> str:
+    return {
+        WEEKEND: _("weekends"),
+        PUBLIC_HOLIDAY: _("a public holiday"),
+        AUGUST_BREAK: _("the August break"),
+        OUTSIDE_EDITION: _("outside the edition's dates"),
+    }[code]
+
+
+def _no_day_reason(stop: Stop, edition: Edition, rules: StopRules) -> str:
+    """Why none of a stop's windows leaves a possible day, in words."""
+    windows = parse_windows(stop.availability)
+    departement = departement_of(stop.commune_insee)
+    parts = []
+    for start, end in windows:
+        reasons = window_reasons(
+            start, end, edition.starts_on, edition.ends_on, departement, rules.is_august_break
+        )
+        words = ", ".join(_reason_words(code) for code in sorted(reasons))
+        parts.append(
+            _("%(window)s falls on %(reasons)s", window=_window(start, end), reasons=words)
+        )
+    if len(windows) == 1:
+        return _(
+            "%(stop)s: its only window (%(detail)s) leaves no possible day.",
+            stop=stop.title,
+            detail=parts[0],
+        )
+    return _(
+        "%(stop)s: none of its windows leaves a possible day (%(details)s).",
+        stop=stop.title,
+        details="; ".join(parts),
+    )
+
+
+def _unplaced_reason(
+    stop: Stop, days: list[date], placed: dict[int, date], titles: dict[int, str], rules
+) -> str:
+    """Why a stop found no day: the stops already holding its possible days and weeks."""
+    per_week: dict[tuple[int, int], list[str]] = defaultdict(list)
+    monday: dict[tuple[int, int], date] = {}
+    for stop_id, day in placed.items():
+        week = day.isocalendar()[:2]
+        per_week[week].append(titles[stop_id])
+    for day in days:
+        week = day.isocalendar()[:2]
+        monday.setdefault(week, day)
+    weeks = [
+        _(
+            "week of %(day)s: %(stops)s",
+            day=_day(monday[week]),
+            stops=", ".join(sorted(per_week[week])) or _("no stop"),
+        )
+        for week in sorted(monday)[:4]
+    ]
+    if len(monday) > 4:
+        weeks.append("…")
+    return _(
+        "%(stop)s could not be placed: each of its possible days is already taken or in a "
+        "week that already has the maximum of %(limit)s stops (%(weeks)s). Widen its "
+        "windows, unlock a stop or raise the weekly limit.",
+        stop=stop.title,
+        limit=rules.max_stops_per_week,
+        weeks="; ".join(weeks),
+    )
+
+
+def edition_room(edition: Edition, rules: StopRules) -> int:
+    """How many stops the edition's calendar can hold at most (weekly limit, one a day
+    unless parallel teams, open days only; national holidays)."""
+    days, _preferred = candidate_days(
+        [], edition.starts_on, edition.ends_on, None, rules.is_august_break
+    )
+    per_week: dict[tuple[int, int], int] = defaultdict(int)
+    for day in days:
+        per_week[day.isocalendar()[:2]] += 1
+    if rules.is_parallel_allowed:
+        return rules.max_stops_per_week * len(per_week)
+    return sum(min(rules.max_stops_per_week, count) for count in per_week.values())
+
+
+# --- Checks -----------------------------------------------------------------------------
+
+
+def plan_km(planned: list[PlannedStop]) -> float:
+    """Travel between consecutive located stops, in date order (as the warnings read it)."""
+    located = sorted(
+        (p for p in planned if p.status != StopStatus.CANCELLED and p.latitude is not None),
+        key=lambda p: (p.starts_at, p.id),
+    )
+    return round(
+        sum(
+            distance_km((a.latitude, a.longitude), (b.latitude, b.longitude))
+            for a, b in zip(located, located[1:], strict=False)
+        ),
+        1,
+    )
+
+
+def rule_checks(
+    warnings: PlanWarnings, rules: StopRules, titles: dict[int, str], unplaced=()
+) -> list[RuleCheck]:
+    """Every rule of the edition, met or broken (with the stops breaking it), in words."""
+
+    def breaking(code: str) -> list[str]:
+        return sorted(
+            titles[stop_id]
+            for stop_id, items in warnings.by_stop.items()
+            if any(w.code == code for w in items)
+        )
+
+    checks = [
+        RuleCheck(_("Every stop has a day"), True, sorted(titles[i] for i in unplaced)),
+        RuleCheck(
+            _("Every stop inside its territory's windows"), True, breaking(OUTSIDE_AVAILABILITY)
+        ),
+        RuleCheck(
+            _("At most %(limit)s stops a week", limit=rules.max_stops_per_week),
+            True,
+            breaking(WEEK_LIMIT),
+        ),
+        RuleCheck(_("No stop on a weekend"), True, breaking(WEEKEND)),
+        RuleCheck(_("No stop on a public holiday"), True, breaking(PUBLIC_HOLIDAY)),
+    ]
+    if not rules.is_parallel_allowed:
+        checks.append(RuleCheck(_("At most one stop a day"), True, breaking(SAME_DAY)))
+    if rules.is_august_break:
+        checks.append(RuleCheck(_("No stop in the August break"), True, breaking(AUGUST_BREAK)))
+    checks.append(
+        RuleCheck(
+            _("At most %(km)s km a day between stops", km=rules.max_km_per_day),
+            False,
+            breaking(TOO_FAR),
+        )
+    )
+    return checks
+
+
+# --- Proposing --------------------------------------------------------------------------
+
+
+def _region(stop: Stop) -> str | None:
+    return stop.territory.region_code if stop.territory is not None else None
+
+
+def propose(edition: Edition, weights: Weights, now: datetime) -> Proposal:
+    """A date for every stop of the edition meeting every hard rule, with short travel;
+    or, when that is impossible, the best plan found and the conflicts in words."""
+    if not 1 <= weights.time_limit <= MAX_TIME_LIMIT:
+        raise PlannerError(
+            _("The time limit must be between 1 and %(max)s seconds.", max=MAX_TIME_LIMIT)
+        )
+    rules = rules_for(edition.id)
+    stops = [s for s in edition_stops(edition.id) if s.status != StopStatus.CANCELLED]
+    locked = locked_stop_ids(edition.id)
+    titles = {s.id: s.title for s in stops}
+    conflicts: list[str] = []
+    tasks: list[solver.Task] = []
+    fixed: set[int] = set()
+    candidates: dict[int, list[date]] = {}
+    for stop in stops:
+        current = to_local(stop.starts_at).date()
+        location = (stop.latitude, stop.longitude) if stop.latitude is not None else None
+        is_fixed = stop.id in locked or stop.status == StopStatus.HELD or stop.starts_at <= now
+        if is_fixed:
+            fixed.add(stop.id)
+            tasks.append(
+                solver.Task(
+                    stop.id, stop.title, (current,), frozenset(), location, _region(stop), True
+                )
+            )
+            continue
+        days, preferred = candidate_days(
+            stop.availability,
+            edition.starts_on,
+            edition.ends_on,
+            departement_of(stop.commune_insee),
+            rules.is_august_break,
+        )
+        # Never propose a day already past.
+        days = [d for d in days if d > to_local(now).date()]
+        candidates[stop.id] = days
+        if not days:
+            conflicts.append(_no_day_reason(stop, edition, rules))
+            continue
+        tasks.append(
+            solver.Task(stop.id, stop.title, tuple(days), preferred, location, _region(stop))
+        )
+
+    settings = solver.Settings(
+        max_per_week=rules.max_stops_per_week,
+        is_parallel_allowed=rules.is_parallel_allowed,
+        first_window_weight=weights.first_window,
+        region_weight=weights.region,
+        time_limit=weights.time_limit,
+        workers=current_app.config.get("PLANNER_WORKERS", 2),
+    )
+    room = edition_room(edition, rules)
+    if len(stops) > room:
+        conflicts.append(
+            _(
+                "The edition has %(count)s stops but its calendar holds at most %(room)s "
+                "(%(limit)s a week on open days from %(start)s to %(end)s): widen the "
+                "edition's dates or raise the weekly limit.",
+                count=len(stops),
+                room=room,
+                limit=rules.max_stops_per_week,
+                start=_day(edition.starts_on),
+                end=_day(edition.ends_on),
+            )
+        )
+    solution = solver.solve(tasks, settings)
+    unplaced = list(solution.unplaced) + [
+        s.id for s in stops if s.id in candidates and not candidates[s.id]
+    ]
+    solution.unplaced = unplaced
+    for stop in stops:
+        if stop.id in solution.unplaced and candidates.get(stop.id):
+            placed = {k: d for k, d in solution.days.items() if k != stop.id}
+            conflicts.append(_unplaced_reason(stop, candidates[stop.id], placed, titles, rules))
+
+    current = [PlannedStop.of(s) for s in stops]
+    proposed = [
+        p.on(solution.days[p.id]) if p.id in solution.days and p.id not in fixed else p
+        for p in current
+    ]
+    current_warnings = recheck(current, rules)
+    proposed_warnings = recheck(proposed, rules)
+    # Whatever the solver says, the one rule service has the last word.
+    for stop_id, items in hard_broken(proposed_warnings).items():
+        if stop_id in fixed:
+            for item in items:
+                conflicts.append(
+                    _(
+                        "%(stop)s is locked on a day that breaks a rule: %(rule)s",
+                        stop=titles[stop_id],
+                        rule=item.message,
+                    )
+                )
+        elif not unplaced:
+            # (With stops left out on their current day, their neighbours' warnings only
+            # repeat the sentences above.)
+            for item in items:
+                conflicts.append(_("%(stop)s: %(rule)s", stop=titles[stop_id], rule=item.message))
+
+    rows = [
+        Row(
+            stop=stop,
+            current_day=to_local(stop.starts_at).date(),
+            proposed_day=None if stop.id in fixed else solution.days.get(stop.id),
+            is_locked=stop.id in locked,
+            is_fixed=stop.id in fixed,
+        )
+        for stop in stops
+    ]
+    preferred_tasks = [t for t in tasks if not t.is_fixed and t.preferred]
+    return Proposal(
+        edition=edition,
+        rules=rules,
+        weights=weights,
+        rows=rows,
+        solution=solution,
+        current_km=plan_km(current),
+        proposed_km=plan_km(proposed),
+        current_warnings=current_warnings,
+        proposed_warnings=proposed_warnings,
+        current_checks=rule_checks(current_warnings, rules, titles),
+        proposed_checks=rule_checks(proposed_warnings, rules, titles, unplaced),
+        conflicts=conflicts,
+        preferred_met=sum(1 for t in preferred_tasks if solution.days.get(t.key) in t.preferred),
+        preferred_total=len(preferred_tasks),
+    )
+
+
+# --- Accepting --------------------------------------------------------------------------
+
+
+def accept(edition: Edition, days: dict[int, date], by, now: datetime) -> list[Stop]:
+    """Move the accepted stops to their proposed days (times kept, history, sequence and
+    invitations through the stops service); locked, held, cancelled or past stops and
+    stops of another edition are left alone. Returns the stops moved."""
+    locked = locked_stop_ids(edition.id)
+    stops = {s.id: s for s in edition_stops(edition.id)}
+    moved = []
+    for stop_id, day in sorted(days.items()):
+        stop = stops.get(stop_id)
+        if (
+            stop is None
+            or stop_id in locked
+            or stop.status in (StopStatus.CANCELLED, StopStatus.HELD)
+            or stop.starts_at <= now
+            or day <= to_local(now).date()
+        ):
+            continue
+        if move_to_day(stop, day, by, now):
+            moved.append(stop)
+    db.session.flush()
+    return moved

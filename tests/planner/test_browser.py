@@ -1,0 +1,65 @@
+"""The planner screen in a real browser: propose (with its "working…" indicator), accept."""
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from coordination.core.clock import to_local, utcnow
+from coordination.demo import DEMO_PASSWORD, load_demo_data
+from coordination.extensions import db
+from coordination.stops.models import Stop
+
+STAFF = "equipe@demo.innovent-e.fr"
+
+
+@pytest.fixture
+def demo(committed, live_server):
+    assert load_demo_data(utcnow())
+    db.session.commit()
+    return live_server
+
+
+def test_staff_proposes_a_plan_and_accepts_it(page: Page, demo, artifacts):
+    # The coming edition's Albert-Méaulte (the 2019 tour has one too).
+    albert = db.session.scalar(
+        select(Stop).where(Stop.title == "Albert-Méaulte").order_by(Stop.starts_at.desc())
+    )
+    albert_id, slug = albert.id, albert.edition.slug
+    year = albert.edition.starts_on.year
+    # End the read transaction: on SQLite it would hold the lock the server needs.
+    db.session.commit()
+    page.goto(demo("/connexion"))
+    form = page.locator("form:has(input[type=password])")
+    form.locator("input[name=email]").fill(STAFF)
+    form.locator("input[type=password]").fill(DEMO_PASSWORD)
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(demo("/"))
+
+    page.goto(demo(f"/etapes/planification/{slug}"))
+    # A first submit kept on the page: the indicator shows and the button is disabled.
+    page.evaluate(
+        "document.getElementById('propose-form')"
+        ".addEventListener('submit', (event) => event.preventDefault())"
+    )
+    page.locator("[data-testid=propose]").click()
+    expect(page.locator("#planner-working")).to_be_visible()
+    expect(page.locator("#planner-working")).to_contain_text("10")
+    expect(page.locator("[data-testid=propose]")).to_be_disabled()
+
+    page.reload()
+    page.locator("input[name=time_limit]").fill("3")
+    page.locator("[data-testid=propose]").click()
+    expect(page.locator("#proposal")).to_have_attribute("data-valid", "yes", timeout=20_000)
+    page.screenshot(path=str(artifacts / "planner-proposal-1280x800.png"), full_page=True)
+
+    # Albert-Méaulte sits on 15 August (holiday, August break): the proposal moves it.
+    expect(page.locator(f"#comparison input[name=stop][value='{albert_id}']")).to_be_checked()
+    page.locator("[data-testid=accept]").click()
+    expect(page).to_have_url(demo(f"/etapes/planification/{slug}"))
+
+    db.session.expire_all()
+    day = to_local(db.session.get(Stop, albert_id).starts_at).date()
+    assert date(year, 9, 14) <= day <= date(year, 9, 25)
+    db.session.commit()

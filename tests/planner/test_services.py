@@ -2,6 +2,7 @@
 
 from datetime import date, time
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from coordination.core.clock import to_local
@@ -63,7 +64,8 @@ def test_propose_gives_a_valid_plan_rechecked_by_the_warnings(app, edition, make
 def test_propose_explains_a_window_inside_the_august_break(app, edition, make_stop, now):
     make_stop(title="Étape de Pithiviers", availability=windows(("2026-08-12", "2026-08-14")))
 
-    with app.test_request_context():
+    # Conflicts read in English here; the catalogue gives the French the page shows.
+    with app.test_request_context(), force_locale("en"):
         proposal = services.propose(edition, FAST, now)
         conflicts = [str(c) for c in proposal.conflicts]
 
@@ -87,7 +89,8 @@ def test_propose_explains_stops_that_find_no_room(app, edition, make_stop, now):
     make_stop(title="Étape A", insee=PITHIVIERS, availability=week)
     make_stop(title="Étape B", insee=ALBERT, availability=week)
 
-    with app.test_request_context():
+    # Conflicts read in English here; the catalogue gives the French the page shows.
+    with app.test_request_context(), force_locale("en"):
         proposal = services.propose(edition, FAST, now)
         conflicts = [str(c) for c in proposal.conflicts]
 
@@ -177,7 +180,7 @@ def test_propose_says_when_the_calendar_is_too_small(app, make_stop, now):
         make_stop(edition_=short, insee=insee)
 
     assert services.edition_room(short, services.rules_for(short.id)) == 2
-    with app.test_request_context():
+    with app.test_request_context(), force_locale("en"):
         proposal = services.propose(short, FAST, now)
         conflicts = [str(c) for c in proposal.conflicts]
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from coordination.auth.models import Role
 from coordination.campaigns.models import Application, Edition, application_members
@@ -25,7 +25,7 @@ from coordination.participants.models import (
     Workshop,
 )
 from coordination.stops.models import Stop
-from coordination.territories.models import Region, Territory
+from coordination.territories.models import Commune, Region, Territory
 
 #: Fewer answers than this in a cell and the cell is hidden, so nobody can be identified.
 SMALL_CELL = 5
@@ -164,6 +164,8 @@ class AnswerRow:
     size: str
     sector: str
     answers: dict
+    #: The company's département (its commune's), else the stop's; "" when unknown.
+    departement_code: str = ""
 
 
 @dataclass
@@ -190,13 +192,25 @@ class ObservatoryRow:
 
 def answer_rows(territory_ids: set[int] | None, filters: dict) -> list[AnswerRow]:
     """The responses a viewer may see, filtered, without names, emails or companies."""
+    company_commune = aliased(Commune)
+    stop_commune = aliased(Commune)
     statement = (
-        select(NeedResponse, Registration, Stop, Territory, Region, Edition)
+        select(
+            NeedResponse,
+            Registration,
+            Stop,
+            Territory,
+            Region,
+            Edition,
+            func.coalesce(company_commune.departement_code, stop_commune.departement_code),
+        )
         .join(Registration, Registration.id == NeedResponse.registration_id)
         .join(Stop, Stop.id == Registration.stop_id)
         .join(Edition, Edition.id == Stop.edition_id)
         .outerjoin(Territory, Territory.id == Stop.territory_id)
         .outerjoin(Region, Region.code == Territory.region_code)
+        .outerjoin(company_commune, company_commune.insee_code == Registration.commune_insee)
+        .outerjoin(stop_commune, stop_commune.insee_code == Stop.commune_insee)
         .order_by(NeedResponse.id)
     )
     if territory_ids is not None:
@@ -210,7 +224,15 @@ def answer_rows(territory_ids: set[int] | None, filters: dict) -> list[AnswerRow
     if filters.get("sector"):
         statement = statement.where(Registration.sector == filters["sector"])
     rows = []
-    for response, registration, _stop, territory, region, edition in db.session.execute(statement):
+    for (
+        response,
+        registration,
+        _stop,
+        territory,
+        region,
+        edition,
+        departement,
+    ) in db.session.execute(statement):
         rows.append(
             AnswerRow(
                 edition=edition.name,
@@ -222,6 +244,7 @@ def answer_rows(territory_ids: set[int] | None, filters: dict) -> list[AnswerRow
                 size=registration.company_size,
                 sector=registration.sector,
                 answers=response.answers or {},
+                departement_code=departement or "",
             )
         )
     return rows

@@ -19,7 +19,7 @@ from coordination.campaigns.models import Edition
 from coordination.core.clock import utcnow
 from coordination.core.permissions import role_required
 from coordination.extensions import db, login_manager
-from coordination.participants import exports, queries, services
+from coordination.participants import exports, needs_map, queries, services
 from coordination.participants.forms import (
     ActionForm,
     QuestionForm,
@@ -369,14 +369,20 @@ def observatory():
         dimension = "territory"
     rows = queries.answer_rows(territory_ids, filters)
     table = queries.needs_table(rows, dimension)
+    themes = queries.theme_labels()
+    theme = request.args.get("theme", "")
+    if theme not in themes:
+        theme = ""
     return render_template(
         "participants/observatory.html",
         table=table,
+        needs_map=needs_map.needs_map(rows, theme),
+        theme=theme,
         total=len(rows),
         dimension=dimension,
         dimensions=queries.DIMENSIONS,
         filters=filters,
-        themes=queries.theme_labels(),
+        themes=themes,
         editions=db.session.scalars(select(Edition).order_by(Edition.starts_on.desc())).all(),
         regions=db.session.scalars(select(Region).order_by(Region.name)).all(),
         size_labels=COMPANY_SIZE_LABELS,

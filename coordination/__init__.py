@@ -50,8 +50,10 @@ def create_app(config: Config | None = None) -> Flask:
 
     from coordination.calendar.receivers import connect as connect_calendar
     from coordination.core.errors import register_error_handlers
+    from coordination.participants.receivers import connect as connect_participants
 
     connect_calendar()
+    connect_participants()
 
     register_error_handlers(app)
 

@@ -330,7 +330,8 @@ def _organizer() -> Person:
     return Person(current_app.config["MAIL_FROM_NAME"], current_app.config["MAIL_FROM"])
 
 
-def _invitation(registration: Registration, method: str) -> str:
+def registration_invitation(registration: Registration, method: str) -> str:
+    """The iTIP message (REQUEST or CANCEL) of a participant's stop, addressed to them."""
     return build_invitation(
         stop_event(registration.stop),
         _organizer(),
@@ -391,7 +392,7 @@ def register(
         locale=registration.locale,
         context={"registration": registration, "stop": stop, "url": manage_url(registration)},
         calendar_method="REQUEST",
-        calendar_ics=_invitation(registration, "REQUEST"),
+        calendar_ics=registration_invitation(registration, "REQUEST"),
         now=now,
     )
     return registration
@@ -414,7 +415,7 @@ def cancel_registration(registration: Registration, now: datetime) -> None:
         locale=registration.locale,
         context={"registration": registration, "stop": registration.stop},
         calendar_method="CANCEL",
-        calendar_ics=_invitation(registration, "CANCEL"),
+        calendar_ics=registration_invitation(registration, "CANCEL"),
         now=now,
     )
 

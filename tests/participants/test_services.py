@@ -210,3 +210,24 @@ def test_tokens_of_other_kind_or_tampered_refused(app):
 )
 def test_naf_section_of_codes(value, expected):
     assert services.naf_section(services.normalise_naf(value)) == expected
+
+
+def test_staff_moving_then_cancelling_a_stop_updates_then_cancels_participants(stop, register, now):
+    from coordination.stops.services import cancel_stop, reschedule_stop
+
+    staying = register(stop, 1)
+    leaving = register(stop, 2)
+    services.cancel_registration(leaving, now)
+    reschedule_stop(
+        stop, stop.starts_at + timedelta(days=2), stop.ends_at + timedelta(days=2), None, now
+    )
+    reschedule_stop(  # the same change announced twice sends nothing more
+        stop, stop.starts_at, stop.ends_at, None, now
+    )
+    cancel_stop(stop, None, now)
+    sent = outbox("participants/stop_changed")
+    assert [(m.to_email, m.calendar_method) for m in sent] == [
+        (staying.email, "REQUEST"),
+        (staying.email, "CANCEL"),
+    ]
+    assert f"UID:{stop.uid}" in sent[0].calendar_ics

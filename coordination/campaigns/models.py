@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.auth.models import User
-from coordination.core.models import TimestampMixin
+from coordination.core.models import QuestionMixin, TimestampMixin
 from coordination.extensions import db
 from coordination.territories.models import Territory
 
@@ -100,37 +100,15 @@ class QuestionKind(enum.StrEnum):
     FILE = "file"
 
 
-class CallQuestion(db.Model):
+class CallQuestion(QuestionMixin, db.Model):
     """An extra question staff add to a call's form, after the fixed core."""
 
     __tablename__ = "call_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
-    #: Order in the form, smallest first.
-    position: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[str] = mapped_column(String(20))
-    label_fr: Mapped[str] = mapped_column(String(300))
-    #: Empty: the French label is shown to English readers too.
-    label_en: Mapped[str] = mapped_column(String(300), default="")
-    #: For choice questions: the options, one per line ("French | English" or "French").
-    choices_text: Mapped[str] = mapped_column(Text, default="")
-    is_required: Mapped[bool] = mapped_column(default=False)
 
     call: Mapped[Call] = relationship(back_populates="questions")
-
-    def label(self, locale: str) -> str:
-        return self.label_en if locale == "en" and self.label_en else self.label_fr
-
-    def choices(self, locale: str) -> list[tuple[str, str]]:
-        """(value, label) pairs; the value is the French text, stable across languages."""
-        pairs = []
-        for line in self.choices_text.splitlines():
-            french, _sep, english = line.partition("|")
-            french, english = french.strip(), english.strip()
-            if french:
-                pairs.append((french, english if locale == "en" and english else french))
-        return pairs
 
 
 class ApplicationStatus(enum.StrEnum):

@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.campaigns.models import Edition
+from coordination.core.models import QuestionMixin
 from coordination.extensions import db
 from coordination.stops.models import AgendaItem, Stop
 from coordination.territories.models import Commune
@@ -244,7 +245,7 @@ class Questionnaire(db.Model):
     )
 
 
-class NeedQuestion(db.Model):
+class NeedQuestion(QuestionMixin, db.Model):
     """A question of a needs questionnaire; scale questions measure a theme's need."""
 
     __tablename__ = "participant_questions"
@@ -260,31 +261,10 @@ class NeedQuestion(db.Model):
     questionnaire_id: Mapped[int] = mapped_column(
         ForeignKey("participant_questionnaires.id", ondelete="CASCADE"), index=True
     )
-    position: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[str] = mapped_column(String(20))
     #: The need it measures, for the observatory.
     theme: Mapped[str] = mapped_column(String(20), default=Theme.OTHER)
-    label_fr: Mapped[str] = mapped_column(String(300))
-    #: Empty: the French label is shown to English readers too.
-    label_en: Mapped[str] = mapped_column(String(300), default="")
-    #: For choice questions: the options, one per line ("French | English" or "French").
-    choices_text: Mapped[str] = mapped_column(Text, default="")
-    is_required: Mapped[bool] = mapped_column(default=False)
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="questions")
-
-    def label(self, locale: str) -> str:
-        return self.label_en if locale == "en" and self.label_en else self.label_fr
-
-    def choices(self, locale: str) -> list[tuple[str, str]]:
-        """(value, label) pairs; the value is the French text, stable across languages."""
-        pairs = []
-        for line in self.choices_text.splitlines():
-            french, _sep, english = line.partition("|")
-            french, english = french.strip(), english.strip()
-            if french:
-                pairs.append((french, english if locale == "en" and english else french))
-        return pairs
 
 
 class NeedResponse(db.Model):

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from coordination.auth.models import LoginToken, Role, User, UserRole
 from coordination.core.urls import external_url
 from coordination.extensions import db
-from coordination.notifications.services import queue_email
+from coordination.notifications.services import queue_email_to
 
 
 def normalise_email(email: str) -> str:
@@ -39,6 +39,15 @@ def create_user(
     user.role_rows = [UserRole(role=Role(role)) for role in dict.fromkeys(roles)]
     db.session.add(user)
     db.session.flush()
+    return user
+
+
+def ensure_user(email: str, role: str, name: str = "", locale: str = "fr") -> User:
+    """The account of an address, made if missing, holding `role` (no commit)."""
+    user = find_user_by_email(email)
+    if user is None:
+        return create_user(email, name, (role,), locale=locale)
+    grant_role(user, role)
     return user
 
 
@@ -87,13 +96,10 @@ def issue_login_link(user: User, now: datetime, next_path: str | None = None) ->
     db.session.add(token)
     db.session.flush()
     url = external_url("auth.link_sign_in", token=secret)
-    queue_email(
+    queue_email_to(
+        user,
         key=f"login-link:{token.id}",
         template="auth/login_link",
-        to_email=user.email,
-        to_name=user.name,
-        locale=user.locale,
-        user_id=user.id,
         context={"user": user, "url": url, "minutes": int(max_age.total_seconds() // 60)},
         now=now,
     )

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from coordination.auth.models import Role, User
-from coordination.auth.services import create_user, find_user_by_email, grant_role, issue_login_link
+from coordination.auth.services import ensure_user, grant_role, issue_login_link
 from coordination.campaigns import queries
 from coordination.campaigns.catalogue import (
     ALLOWED_TYPES,
@@ -45,7 +45,7 @@ from coordination.core.text import parse_id
 from coordination.core.urls import external_url
 from coordination.extensions import db
 from coordination.notifications.models import OutboxMessage
-from coordination.notifications.services import queue_email
+from coordination.notifications.services import queue_email_to
 from coordination.territories.models import Territory
 
 
@@ -134,9 +134,7 @@ def delete_question(question: CallQuestion) -> None:
 
 def request_access(call: Call, email: str, now: datetime, locale: str = "fr") -> User:
     """Find or create the applicant's account and email them a link to the call's form."""
-    user = find_user_by_email(email)
-    if user is None:
-        user = create_user(email, roles=(Role.TERRITORY_CONTACT,), locale=locale)
+    user = ensure_user(email, Role.TERRITORY_CONTACT, locale=locale)
     if user.is_active:
         issue_login_link(user, now, url_for("campaigns.application_form", call_id=call.id))
     return user
@@ -205,11 +203,7 @@ def invite_member(application: Application, email: str, now: datetime) -> User:
     """Let a colleague work on the same application: add them and send them a link."""
     # Only while the application can still change: after submission the team is fixed.
     _check_editable(application, now)
-    user = find_user_by_email(email)
-    if user is None:
-        user = create_user(email, roles=(Role.TERRITORY_CONTACT,))
-    else:
-        grant_role(user, Role.TERRITORY_CONTACT)
+    user = ensure_user(email, Role.TERRITORY_CONTACT)
     if user not in application.members:
         application.members.append(user)
     db.session.flush()
@@ -315,13 +309,10 @@ def submit_application(application: Application, user: User, now: datetime) -> N
     application.submitted_at = now
     db.session.flush()
     for member in application.members:
-        queue_email(
+        queue_email_to(
+            member,
             key=f"campaigns:submitted:{application.id}:user:{member.id}",
             template="campaigns/submitted",
-            to_email=member.email,
-            to_name=member.name,
-            locale=member.locale,
-            user_id=member.id,
             context={
                 "user": member,
                 "application": application,
@@ -582,13 +573,10 @@ def release_decisions(call: Call, now: datetime, staff: User | None = None) -> i
     for application in released:
         application.decision_released_at = now
         for member in application.members:
-            queue_email(
+            queue_email_to(
+                member,
                 key=f"campaigns:decision:{application.id}:user:{member.id}",
                 template=decision_template(application),
-                to_email=member.email,
-                to_name=member.name,
-                locale=member.locale,
-                user_id=member.id,
                 reply_to=staff.email if staff is not None else None,
                 context=decision_context(application, member),
                 now=now,
@@ -624,13 +612,10 @@ def send_draft_reminders(now: datetime) -> int:
                 key = f"campaigns:draft-reminder:{application.id}:user:{member.id}:{lead}"
                 if _already_queued(key):
                     continue
-                queue_email(
+                queue_email_to(
+                    member,
                     key=key,
                     template="campaigns/draft_reminder",
-                    to_email=member.email,
-                    to_name=member.name,
-                    locale=member.locale,
-                    user_id=member.id,
                     context={
                         "user": member,
                         "call": call,

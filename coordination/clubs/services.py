@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from stdnum.fr import siret as stdnum_siret
 
 from coordination.auth.models import Role, User
-from coordination.auth.services import create_user, find_user_by_email, grant_role
+from coordination.auth.services import ensure_user, grant_role
 from coordination.clubs.models import (
     Club,
     ClubMeeting,
@@ -23,7 +23,7 @@ from coordination.core.signals import meeting_changed
 from coordination.core.text import search_key
 from coordination.core.urls import external_url
 from coordination.extensions import db
-from coordination.notifications.services import queue_email
+from coordination.notifications.services import queue_email, queue_email_to
 from coordination.territories.models import Territory
 
 #: How long a registration's confirmation link works.
@@ -112,15 +112,12 @@ def add_contact_by_email(
     organisation: PartnerOrganisation, email: str, name: str, added_by: User, now: datetime
 ) -> PartnerContact:
     """An approved contact adds a colleague: create the account if needed and tell them."""
-    user = find_user_by_email(email) or create_user(email, name, (Role.PARTNER_CONTACT,))
+    user = ensure_user(email, Role.PARTNER_CONTACT, name)
     contact = add_contact(organisation, user, now, is_approved=True)
-    queue_email(
+    queue_email_to(
+        user,
         key=f"club-contact-added:{contact.id}",
         template="clubs/contact_added",
-        to_email=user.email,
-        to_name=user.name,
-        locale=user.locale,
-        user_id=user.id,
         reply_to=added_by.email,
         context={
             "user": user,
@@ -304,14 +301,9 @@ def confirm_registration(secret: str, now: datetime) -> list[Membership] | None:
         return None
     db.session.refresh(registration)
     data = registration.payload
-    user = find_user_by_email(registration.email)
-    if user is None:
-        user = create_user(
-            registration.email,
-            data["contact_name"],
-            (Role.PARTNER_CONTACT,),
-            locale=registration.locale,
-        )
+    user = ensure_user(
+        registration.email, Role.PARTNER_CONTACT, data["contact_name"], registration.locale
+    )
     fields = data["organisation"]
     organisation = find_matching_organisation(fields["name"], fields.get("siret"))
     if organisation is None:
@@ -378,7 +370,9 @@ def purge_expired_registrations(now: datetime) -> int:
 # --- Decisions ---------------------------------------------------------------------------
 
 
-def _decide(membership: Membership, version: int, status: str, now: datetime) -> None:
+def _decide(
+    membership: Membership, version: int, status: str, decider: User, now: datetime
+) -> None:
     # The version in the WHERE makes an old or replayed form a no-op, even under a race.
     changed = db.session.execute(
         update(Membership)
@@ -394,12 +388,33 @@ def _decide(membership: Membership, version: int, status: str, now: datetime) ->
         db.session.refresh(membership)
         raise ClubRuleError("stale")
     db.session.refresh(membership)
+    membership.decided_by = decider
+
+
+def _tell_requester(membership: Membership, decider: User, now: datetime, **context) -> None:
+    """The decision email to whoever asked; Reply-To is the person who decided."""
+    recipient = membership.requested_by
+    if recipient is None:
+        return
+    queue_email_to(
+        recipient,
+        key=f"club-membership:{membership.id}:v{membership.version}:{membership.status}",
+        template=f"clubs/membership_{membership.status}",
+        reply_to=decider.email,
+        context={
+            "user": recipient,
+            "membership": membership,
+            "club": membership.club,
+            "organisation": membership.organisation,
+            **context,
+        },
+        now=now,
+    )
 
 
 def approve_membership(membership: Membership, version: int, decider: User, now: datetime) -> None:
     """Approve a waiting request shown at `version`; the contact gets the welcome email."""
-    _decide(membership, version, MembershipStatus.APPROVED, now)
-    membership.decided_by = decider
+    _decide(membership, version, MembershipStatus.APPROVED, decider, now)
     contact = _requesting_contact(membership)
     already_managed = any(
         c.is_approved for c in membership.organisation.contacts if c is not contact
@@ -408,27 +423,14 @@ def approve_membership(membership: Membership, version: int, decider: User, now:
     # not hand them an organisation that already has approved contacts (they can add them).
     if contact is not None and not already_managed:
         contact.is_approved = True
-    recipient = membership.requested_by
-    if recipient is not None:
-        queue_email(
-            key=f"club-membership:{membership.id}:v{membership.version}:approved",
-            template="clubs/membership_approved",
-            to_email=recipient.email,
-            to_name=recipient.name,
-            locale=recipient.locale,
-            user_id=recipient.id,
-            reply_to=decider.email,
-            context={
-                "user": recipient,
-                "membership": membership,
-                "club": membership.club,
-                "organisation": membership.organisation,
-                "club_url": external_url("clubs.club_page", slug=membership.club.slug),
-                "partner_url": external_url("clubs.my_partner"),
-                "sign_in_url": external_url("auth.request_link"),
-            },
-            now=now,
-        )
+    _tell_requester(
+        membership,
+        decider,
+        now,
+        club_url=external_url("clubs.club_page", slug=membership.club.slug),
+        partner_url=external_url("clubs.my_partner"),
+        sign_in_url=external_url("auth.request_link"),
+    )
     db.session.flush()
 
 
@@ -436,27 +438,9 @@ def reject_membership(
     membership: Membership, version: int, reason: str, decider: User, now: datetime
 ) -> None:
     """Reject a waiting request shown at `version`, with a reason the contact receives."""
-    _decide(membership, version, MembershipStatus.REJECTED, now)
-    membership.decided_by = decider
+    _decide(membership, version, MembershipStatus.REJECTED, decider, now)
     membership.rejection_reason = reason
-    recipient = membership.requested_by
-    if recipient is not None:
-        queue_email(
-            key=f"club-membership:{membership.id}:v{membership.version}:rejected",
-            template="clubs/membership_rejected",
-            to_email=recipient.email,
-            to_name=recipient.name,
-            locale=recipient.locale,
-            user_id=recipient.id,
-            reply_to=decider.email,
-            context={
-                "user": recipient,
-                "club": membership.club,
-                "organisation": membership.organisation,
-                "reason": reason,
-            },
-            now=now,
-        )
+    _tell_requester(membership, decider, now, reason=reason)
     db.session.flush()
 
 

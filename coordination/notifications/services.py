@@ -76,6 +76,20 @@ def queue_email(
     return message
 
 
+def queue_email_to(user, *, key: str, template: str, context: dict | None = None, **fields):
+    """queue_email for a platform user: their address, name and language."""
+    return queue_email(
+        key=key,
+        template=template,
+        to_email=user.email,
+        to_name=user.name,
+        locale=user.locale,
+        user_id=user.id,
+        context=context,
+        **fields,
+    )
+
+
 def build_message(*, key, template, to_email, subject, text_body, html_body, **fields):
     """Return an unsaved outbox row from the platform's address to one recipient."""
     attachments = fields.pop("attachments", None) or []

@@ -13,7 +13,7 @@ from coordination.calendar.services import host_accounts
 from coordination.core.clock import to_local
 from coordination.core.urls import external_url
 from coordination.extensions import db
-from coordination.notifications.services import queue_email
+from coordination.notifications.services import queue_email_to
 from coordination.stops.models import Stop, StopStatus
 
 AUDIENCES = ("partners", "hosts")
@@ -99,13 +99,10 @@ def send_due_reminders(now: datetime) -> int:
             for user in recipients(stop, audience):
                 if not user.is_active:
                     continue
-                queue_email(
+                queue_email_to(
+                    user,
                     key=reminder_key(stop, user.id, lead),
                     template="calendar/reminder",
-                    to_email=user.email,
-                    to_name=user.name,
-                    locale=user.locale,
-                    user_id=user.id,
                     context={
                         "user": user,
                         "stop": stop,

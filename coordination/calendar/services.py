@@ -10,7 +10,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from coordination.auth.models import User
+from coordination.auth.models import Role, User
+from coordination.auth.services import ensure_user
 from coordination.calendar import queries
 from coordination.calendar.feeds import FeedContent
 from coordination.calendar.ics import CalendarEvent, Person, build_invitation
@@ -18,7 +19,7 @@ from coordination.calendar.models import FeedToken, InvitationReply
 from coordination.clubs.models import ClubMeeting
 from coordination.core.urls import external_url
 from coordination.extensions import db
-from coordination.notifications.services import queue_email
+from coordination.notifications.services import queue_email_to
 from coordination.stops.models import Stop
 from coordination.stops.queries import PUBLIC_STOP
 
@@ -73,6 +74,28 @@ def active_feed_token(user: User, scope: str, now: datetime) -> FeedToken | None
     if token is None:
         return _new_token(user, scope, 1, now)
     return None if token.revoked_at else token
+
+
+def active_feed_tokens(user: User, scopes: list[str], now: datetime) -> dict:
+    """active_feed_token for several scopes of one user, read in one query."""
+    latest: dict[str, FeedToken] = {}
+    for token in db.session.scalars(
+        select(FeedToken).where(FeedToken.user_id == user.id).order_by(FeedToken.version)
+    ):
+        latest[token.scope] = token
+    return {
+        scope: (
+            _new_token(user, scope, 1, now)
+            if scope not in latest
+            else (None if latest[scope].revoked_at else latest[scope])
+        )
+        for scope in scopes
+    }
+
+
+def user_scopes(user: User) -> list[tuple[str, object]]:
+    """The feeds a user may have: (scope, club or None), the personal one first."""
+    return [(PERSONAL, None)] + [(club_scope(c.id), c) for c in queries.clubs_of(user)]
 
 
 def renew_feed_token(user: User, scope: str, now: datetime) -> FeedToken:
@@ -158,21 +181,11 @@ def territory_feed_content(territory, name: str) -> FeedContent:
 
 def host_accounts(stop) -> list[User]:
     """The accounts of a stop's hosts, made (territory contact role) for those without one."""
-    from coordination.auth.models import Role
-    from coordination.auth.services import create_user, find_user_by_email, grant_role
-
-    users = []
-    for contact in stop.host_contacts or []:
-        email = (contact.get("email") or "").strip().lower()
-        if not email:
-            continue
-        user = find_user_by_email(email)
-        if user is None:
-            user = create_user(email, contact.get("name") or "", (Role.TERRITORY_CONTACT,))
-        elif not user.has_role(Role.TERRITORY_CONTACT):
-            grant_role(user, Role.TERRITORY_CONTACT)
-        users.append(user)
-    return users
+    return [
+        ensure_user(contact["email"], Role.TERRITORY_CONTACT, contact.get("name") or "")
+        for contact in stop.host_contacts or []
+        if (contact.get("email") or "").strip()
+    ]
 
 
 # --- Invitations and replies -------------------------------------------------------------
@@ -235,18 +248,17 @@ def _invitation_key(event: CalendarEvent, user: User) -> str:
     return f"invite:{event.uid}:user:{user.id}:seq:{event.sequence}"
 
 
-def _was_invited(event: CalendarEvent, user: User) -> bool:
+def _invited_user_ids(event: CalendarEvent) -> set[int]:
+    """Who was ever sent this event (any sequence), from the outbox keys, in one query."""
     from coordination.notifications.models import OutboxMessage
 
-    prefix = f"invite:{event.uid}:user:{user.id}:"
-    return (
-        db.session.scalar(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.idempotency_key.startswith(prefix, autoescape=True))
-            .limit(1)
+    prefix = f"invite:{event.uid}:user:"
+    keys = db.session.scalars(
+        select(OutboxMessage.idempotency_key).where(
+            OutboxMessage.idempotency_key.startswith(prefix, autoescape=True)
         )
-        is not None
     )
+    return {int(key[len(prefix) :].split(":", 1)[0]) for key in keys}
 
 
 def send_invitations(
@@ -256,23 +268,21 @@ def send_invitations(
     cancelled = event.status == "CANCELLED"
     if event.status == "TENTATIVE" or event.ends_at <= now:
         return 0  # only confirmed, coming events are sent; feeds show the rest
+    invited = _invited_user_ids(event)
     count = 0
     for user in dict.fromkeys(recipients):
-        if not user.is_active or (cancelled and not _was_invited(event, user)):
+        is_update = user.id in invited
+        if not user.is_active or (cancelled and not is_update):
             continue
-        is_update = _was_invited(event, user)
         method = "CANCEL" if cancelled else "REQUEST"
         ics = build_invitation(
             event, _organizer(), Person(user.display_name, user.email), method, _timezone()
         )
         token = reply_token(event.uid, user.id)
-        queue_email(
+        queue_email_to(
+            user,
             key=_invitation_key(event, user),
             template="calendar/cancellation" if cancelled else "calendar/invitation",
-            to_email=user.email,
-            to_name=user.name,
-            locale=user.locale,
-            user_id=user.id,
             reply_to=reply_to,
             calendar_method=method,
             calendar_ics=ics,

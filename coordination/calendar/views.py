@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from coordination.auth.forms import ConfirmLinkForm
 from coordination.auth.models import Role, User
-from coordination.calendar import feeds, queries, reminders, services
+from coordination.calendar import feeds, reminders, services
 from coordination.campaigns.models import Edition
 from coordination.core.clock import utcnow
 from coordination.core.permissions import role_required
@@ -91,18 +91,19 @@ def _webcal(url: str) -> str:
 
 
 def _feeds_of(user: User, now) -> list[dict]:
-    feeds = [{"scope": services.PERSONAL, "title": _("My calendar"), "club": None}]
-    feeds += [
-        {"scope": services.club_scope(club.id), "title": club.name, "club": club}
-        for club in queries.clubs_of(user)
-    ]
-    for feed in feeds:
-        token = services.active_feed_token(user, feed["scope"], now)
-        feed["url"] = services.feed_url(token) if token else None
-        feed["webcal"] = (
-            feed["url"].replace("https://", "webcal://", 1).replace("http://", "webcal://", 1)
-            if feed["url"]
-            else None
+    scopes = services.user_scopes(user)
+    tokens = services.active_feed_tokens(user, [scope for scope, _club in scopes], now)
+    feeds = []
+    for scope, club in scopes:
+        url = services.feed_url(tokens[scope]) if tokens[scope] else None
+        feeds.append(
+            {
+                "scope": scope,
+                "title": club.name if club else _("My calendar"),
+                "club": club,
+                "url": url,
+                "webcal": _webcal(url) if url else None,
+            }
         )
     return feeds
 
@@ -120,7 +121,8 @@ def subscribe():
 def manage_feed(action: str):
     form = ConfirmLinkForm()
     scope = request.form.get("scope", "")
-    allowed = {f["scope"] for f in _feeds_of(current_user, utcnow())}
+    # Which feeds the user may manage; no token is made just to answer that.
+    allowed = {scope for scope, _club in services.user_scopes(current_user)}
     if action not in ("renouveler", "revoquer") or not form.validate_on_submit():
         abort(400)
     if scope not in allowed:

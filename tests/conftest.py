@@ -6,13 +6,14 @@ a transaction (SAVEPOINTs for the commits it makes) that is rolled back at its e
 Tests that need real commits seen by other connections use the `committed` fixture.
 """
 
+import itertools
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
-from sqlalchemy import delete, text
+from sqlalchemy import delete, select, text
 
 from config import TestConfig
 from coordination import create_app
@@ -157,6 +158,48 @@ def make_user():
 @pytest.fixture
 def staff(make_user):
     return make_user("equipe@example.org", roles=("staff",), name="Camille Staff")
+
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def edition():
+    """An edition of the tour, June to October 2026."""
+    from coordination.campaigns.models import Edition
+
+    edition = Edition(
+        slug=f"tournee-test-{next(_numbers)}",
+        name="Tournée test",
+        starts_on=date(2026, 6, 1),
+        ends_on=date(2026, 10, 30),
+    )
+    db.session.add(edition)
+    db.session.flush()
+    return edition
+
+
+@pytest.fixture
+def make_territory():
+    """A territory (optionally made of real EPCIs, by SIREN)."""
+    from coordination.core.text import search_key
+    from coordination.territories.models import Epci, Territory
+
+    def make(name="Pithiverais", region_code="24", sirens=(), is_industry_territory=True):
+        territory = Territory(
+            name=name,
+            search_name=search_key(name),
+            region_code=region_code,
+            is_industry_territory=is_industry_territory,
+            epcis=list(db.session.scalars(select(Epci).where(Epci.siren.in_(sirens))))
+            if sirens
+            else [],
+        )
+        db.session.add(territory)
+        db.session.flush()
+        return territory
+
+    return make
 
 
 @pytest.fixture

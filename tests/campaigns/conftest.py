@@ -6,28 +6,10 @@ import pytest
 
 from coordination.campaigns.models import Application, Call, CallQuestion, Edition
 from coordination.core.clock import utcnow
-from coordination.core.text import search_key
 from coordination.extensions import db
-from coordination.territories.models import Territory
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
-
-
-@pytest.fixture
-def make_territory():
-    def make(name="Pithiverais", region_code="24", is_industry_territory=True):
-        territory = Territory(
-            name=name,
-            search_name=search_key(name),
-            region_code=region_code,
-            is_industry_territory=is_industry_territory,
-        )
-        db.session.add(territory)
-        db.session.flush()
-        return territory
-
-    return make
 
 
 @pytest.fixture

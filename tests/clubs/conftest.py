@@ -10,7 +10,6 @@ from coordination.clubs.services import organisation_key
 from coordination.core.text import search_key
 from coordination.extensions import db, limiter
 from coordination.notifications.models import OutboxMessage
-from coordination.territories.models import Epci, Territory
 
 VALID_SIRET = "80000000200017"
 OTHER_VALID_SIRET = "81000000000010"
@@ -24,17 +23,11 @@ def _fresh_rate_limits(app):
 
 
 @pytest.fixture
-def make_territory():
+def make_territory(make_territory):
+    """The shared factory, defaulting to the Saint-Quentinois and its real EPCI."""
+
     def make(name="Saint-Quentinois", sirens=("200071892",), region_code="32"):
-        territory = Territory(
-            name=name,
-            search_name=search_key(name),
-            region_code=region_code,
-            epcis=list(db.session.scalars(select(Epci).where(Epci.siren.in_(sirens)))),
-        )
-        db.session.add(territory)
-        db.session.flush()
-        return territory
+        return make_territory(name, region_code, sirens)
 
     return make
 

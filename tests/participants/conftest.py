@@ -6,43 +6,16 @@ from itertools import count
 import pytest
 from sqlalchemy import select
 
-from coordination.campaigns.models import Edition
 from coordination.core.clock import local_datetime
-from coordination.core.text import search_key
 from coordination.extensions import db
 from coordination.notifications.models import OutboxMessage
 from coordination.participants import services
 from coordination.participants.models import Workshop
 from coordination.stops.models import AgendaItem, Stop, StopStatus
-from coordination.territories.models import Territory
 
 _numbers = count(1)
 
 PITHIVIERS = "45252"
-
-
-@pytest.fixture
-def edition():
-    edition = Edition(
-        slug=f"tournee-part-{next(_numbers)}",
-        name="Tournée test",
-        starts_on=date(2026, 6, 1),
-        ends_on=date(2026, 10, 30),
-    )
-    db.session.add(edition)
-    db.session.flush()
-    return edition
-
-
-@pytest.fixture
-def make_territory():
-    def make(name="Pithiverais", region_code="24"):
-        territory = Territory(name=name, search_name=search_key(name), region_code=region_code)
-        db.session.add(territory)
-        db.session.flush()
-        return territory
-
-    return make
 
 
 @pytest.fixture

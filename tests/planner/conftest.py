@@ -1,3 +1,3 @@
 """The stops factories (edition, territories, stops) reused by the planner's tests."""
 
-from tests.stops.conftest import edition, make_stop, make_territory  # noqa: F401
+from tests.stops.conftest import make_stop  # noqa: F401

@@ -5,41 +5,16 @@ from itertools import count
 
 import pytest
 
-from coordination.campaigns.models import Application, Call, Edition
+from coordination.campaigns.models import Application, Call
 from coordination.core.clock import local_datetime
-from coordination.core.text import search_key
 from coordination.extensions import db
 from coordination.stops.models import Stop, StopStatus
-from coordination.territories.models import Commune, Territory
+from coordination.territories.models import Commune
 
 _numbers = count(1)
 
 #: INSEE codes of communes with coordinates in the reference data.
 PITHIVIERS, ALBERT, SAINT_QUENTIN, STRASBOURG, METZ = "45252", "80016", "02691", "67482", "57463"
-
-
-@pytest.fixture
-def edition():
-    edition = Edition(
-        slug=f"tournee-test-{next(_numbers)}",
-        name="Tournée test",
-        starts_on=date(2026, 6, 1),
-        ends_on=date(2026, 10, 30),
-    )
-    db.session.add(edition)
-    db.session.flush()
-    return edition
-
-
-@pytest.fixture
-def make_territory():
-    def make(name="Pithiverais", region_code="24"):
-        territory = Territory(name=name, search_name=search_key(name), region_code=region_code)
-        db.session.add(territory)
-        db.session.flush()
-        return territory
-
-    return make
 
 
 @pytest.fixture

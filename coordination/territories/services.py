@@ -20,8 +20,8 @@ from coordination.territories.models import Commune, Departement, Epci, Region, 
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-# The reference names drop the leading article ("Mans", "Rochelle", "Isle-Adam"), so both
-# the stored key and the typed text lose it: "Le Mans" and "l'isle" then find their commune.
+# Official names carry their article ("Le Mans", "La Rochelle", "L'Isle-Adam"); both the
+# stored key and the typed text lose it, so "mans", "Le Mans" and "l'isle" all find them.
 _LEADING_ARTICLE = re.compile(r"^(?:l|le|la|les) (?=\S)")
 
 

@@ -47,20 +47,21 @@ def test_search_communes_matches_the_start_of_the_name_only():
 
 @pytest.mark.parametrize("typed", ["l'isle", "L’ISLE", "l isle", "L-Isle", "isle"])
 def test_search_communes_finds_names_whatever_the_article(typed):
-    # The reference data drops the article ("Isle-Adam" for L'Isle-Adam).
+    # Names carry their article ("L'Isle-Adam"); the search finds them with or without it.
     assert _names(search_communes(typed, limit=4)) == [
-        "Isle-sur-la-Sorgue",
-        "Isle-d'Abeau",
-        "Isle-Adam",
-        "Isle-Jourdain",
+        "L'Isle-sur-la-Sorgue",
+        "L'Isle-d'Abeau",
+        "L'Isle-Adam",
+        "L'Isle-Jourdain",
     ]
 
 
 def test_search_communes_finds_le_mans_and_la_rochelle():
-    assert _names(search_communes("Le Mans", limit=1)) == ["Mans"]
+    assert _names(search_communes("Le Mans", limit=1)) == ["Le Mans"]
+    assert _names(search_communes("mans", limit=1)) == ["Le Mans"]
     assert [(c.name, c.departement_code) for c in search_communes("la rochelle")] == [
-        ("Rochelle", "17"),
-        ("Rochelle", "70"),
+        ("La Rochelle", "17"),
+        ("La Rochelle", "70"),
     ]
     # A commune stored with its article is found with or without it.
     assert "Le Vernet-Chaméane" in _names(search_communes("le vernet cham"))

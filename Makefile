@@ -19,9 +19,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy --statistics -d coordination/translations
 
+# Sorted and without file:line comments, so that two branches adding strings merge cleanly.
 translations-update: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o coordination/translations/messages.pot .
-	$(BIN)/pybabel update -N -i coordination/translations/messages.pot -d coordination/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output \
+		-o coordination/translations/messages.pot .
+	$(BIN)/pybabel update -N --ignore-obsolete -i coordination/translations/messages.pot \
+		-d coordination/translations
 
 run: install
 	$(FLASK) setup

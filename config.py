@@ -62,7 +62,6 @@ class Config:
     SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "none")  # none | starttls | ssl
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
-    SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "30"))
     #: A CA bundle to trust for the SMTP server's certificate (else the system's).
     SMTP_CA_FILE = os.environ.get("SMTP_CA_FILE", "")
     SENDGRID_API_KEY = os.environ.get("SENDGRID_API_KEY", "")
@@ -75,8 +74,11 @@ class Config:
 
     # Outbox delivery
     OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "50"))
-    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
-    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+    #: One SMTP or SendGrid exchange; the lease must be longer, or a slow send is taken over.
+    OUTBOX_SEND_TIMEOUT_SECONDS = float(os.environ.get("OUTBOX_SEND_TIMEOUT_SECONDS", "30"))
+    #: A message still failing (temporarily) this long after it was queued is marked failed.
+    OUTBOX_MAX_AGE_HOURS = float(os.environ.get("OUTBOX_MAX_AGE_HOURS", "48"))
     OUTBOX_BACKOFF_CAP_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_CAP_SECONDS", "3600"))
 
     # Scheduler
@@ -95,6 +97,11 @@ class Config:
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", production)
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.PREFERRED_URL_SCHEME = "https" if self.BASE_URL.startswith("https") else "http"
+        if self.OUTBOX_LEASE_SECONDS <= self.OUTBOX_SEND_TIMEOUT_SECONDS:
+            raise RuntimeError(
+                "OUTBOX_LEASE_SECONDS must be longer than OUTBOX_SEND_TIMEOUT_SECONDS, "
+                "or a second worker may take a message that is still being sent."
+            )
 
 
 class TestConfig(Config):

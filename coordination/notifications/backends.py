@@ -20,8 +20,9 @@ from coordination.notifications.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-# Answers that will not succeed by sending again.
-SENDGRID_PERMANENT = {400, 401, 403, 404, 413}
+# Answers that will not succeed by sending again; any other 4xx may (a wrong host, a
+# conflict) and is retried until the message is too old.
+SENDGRID_PERMANENT = {400, 401, 403, 413}
 
 
 class TemporaryDeliveryError(Exception):
@@ -31,6 +32,10 @@ class TemporaryDeliveryError(Exception):
         """Keep the reason and, if the provider named one, the time to try again."""
         super().__init__(reason)
         self.retry_at = retry_at
+
+
+class RateLimited(TemporaryDeliveryError):
+    """The provider refuses every message until `retry_at`: pause, do not count an attempt."""
 
 
 class PermanentDeliveryError(Exception):
@@ -92,7 +97,8 @@ class SmtpBackend:
             raise RuntimeError(f"SMTP_SECURITY={self.security!r}: use none, starttls or ssl")
         self.username = config["SMTP_USERNAME"]
         self.password = config["SMTP_PASSWORD"]
-        self.timeout = config["SMTP_TIMEOUT"]
+        # Shorter than the outbox lease, so no other worker takes a message mid-send.
+        self.timeout = config["OUTBOX_SEND_TIMEOUT_SECONDS"]
         # Optional: a private CA (or a test server's self-signed certificate) to trust.
         self.ca_file = config.get("SMTP_CA_FILE") or None
 
@@ -181,8 +187,8 @@ def _sendgrid_error(error: HTTPError) -> Exception:
     detail = _sendgrid_error_text(error.body)
     reason = f"SendGrid {status}: {detail}"
     if status == 429:
-        return TemporaryDeliveryError(reason, retry_at=_rate_limit_reset(error.headers))
-    if status in SENDGRID_PERMANENT or 400 <= status < 500:
+        return RateLimited(reason, retry_at=_rate_limit_reset(error.headers))
+    if status in SENDGRID_PERMANENT:
         return PermanentDeliveryError(reason)
     return TemporaryDeliveryError(reason)
 
@@ -217,7 +223,10 @@ def get_backend() -> MailBackend:
         return SmtpBackend(config)
     if name == "sendgrid":
         return SendGridBackend(
-            config["SENDGRID_API_KEY"], config["SENDGRID_API_HOST"], config["SENDGRID_SANDBOX"]
+            config["SENDGRID_API_KEY"],
+            config["SENDGRID_API_HOST"],
+            config["SENDGRID_SANDBOX"],
+            timeout=config["OUTBOX_SEND_TIMEOUT_SECONDS"],
         )
     if name == "memory":
         return current_app.extensions.setdefault("memory_mail_backend", MemoryBackend())

@@ -58,6 +58,18 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
 
 
+class OutboxPause(db.Model):
+    """A provider's rate limit: no worker sends through it before `paused_until`."""
+
+    __tablename__ = "outbox_pauses"
+
+    #: The MAIL_BACKEND the limit applies to ("sendgrid"…): one row each, kept once set.
+    backend: Mapped[str] = mapped_column(String(20), primary_key=True)
+    paused_until: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class DigestRun(db.Model):
     """One scheduled digest slot for one staff member: makes digests go out once each."""
 

@@ -1,20 +1,20 @@
 """The outbox: queue messages with the change that causes them, deliver them once each."""
 
 import logging
-import uuid
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from coordination.extensions import db
-from coordination.notifications.backends import (
-    MailBackend,
-    PermanentDeliveryError,
-    TemporaryDeliveryError,
-    get_backend,
+
+# Delivery lives in delivery.py; these names stay importable from here for callers.
+from coordination.notifications.delivery import (  # noqa: F401
+    DeliveryReport,
+    claim_due_messages,
+    deliver_due_messages,
 )
 from coordination.notifications.models import MessageStatus, OutboxMessage
 from coordination.notifications.rendering import render_email
@@ -112,125 +112,6 @@ def build_message(*, key, template, to_email, subject, text_body, html_body, **f
 
 def _message_by_key(key: str) -> OutboxMessage | None:
     return db.session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
-
-
-@dataclass
-class DeliveryReport:
-    sent: list[int] = field(default_factory=list)
-    retrying: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return len(self.sent) + len(self.retrying) + len(self.failed)
-
-
-def claim_due_messages(now: datetime, limit: int, worker: str = "") -> tuple[str, list[int]]:
-    """Claim up to `limit` due messages for this pass and commit, so other workers skip them."""
-    token = f"{worker or 'worker'}:{uuid.uuid4().hex[:12]}"
-    due = or_(
-        and_(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= now),
-        # A worker that died mid-send: its lease ran out, the message is due again.
-        and_(
-            OutboxMessage.status == MessageStatus.SENDING,
-            OutboxMessage.lease_expires_at < now,
-        ),
-    )
-    candidates = db.session.scalars(
-        select(OutboxMessage.id)
-        .where(due)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    if candidates:
-        lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
-        # Repeating `due` makes the claim safe where SKIP LOCKED does not exist (SQLite).
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(candidates), due)
-            .values(status=MessageStatus.SENDING, claimed_by=token, lease_expires_at=now + lease),
-            execution_options={"synchronize_session": False},
-        )
-    db.session.commit()
-    if not candidates:
-        return token, []
-    claimed = db.session.scalars(
-        select(OutboxMessage.id)
-        .where(OutboxMessage.claimed_by == token, OutboxMessage.status == MessageStatus.SENDING)
-        .order_by(OutboxMessage.id)
-    ).all()
-    return token, list(claimed)
-
-
-def deliver_due_messages(
-    now: datetime, backend: MailBackend | None = None, worker: str = "", limit: int | None = None
-) -> DeliveryReport:
-    """Run one delivery pass: claim due messages, send each, record each outcome."""
-    backend = backend or get_backend()
-    limit = limit or current_app.config["OUTBOX_BATCH_SIZE"]
-    token, message_ids = claim_due_messages(now, limit, worker)
-    report = DeliveryReport()
-    for message_id in message_ids:
-        outcome = deliver_message(message_id, token, backend, now)
-        getattr(report, outcome).append(message_id)
-    return report
-
-
-def deliver_message(message_id: int, token: str, backend: MailBackend, now: datetime) -> str:
-    """Send one claimed message and commit its outcome: "sent", "retrying" or "failed"."""
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None or message.claimed_by != token or message.status != MessageStatus.SENDING:
-        db.session.rollback()
-        return "retrying"
-    message.attempts += 1
-    recipient = message.to_email
-    try:
-        provider_id = backend.send(message)
-    except PermanentDeliveryError as error:
-        outcome = _fail(message, str(error))
-    except TemporaryDeliveryError as error:
-        outcome = _retry_later(message, str(error), now, error.retry_at)
-    except Exception as error:
-        # A bug or a bad setting (e.g. a malformed SENDGRID_API_HOST): count the attempt and
-        # back off like a temporary failure, so the message neither vanishes nor loops hot.
-        log.exception("outbox message %s: unexpected error from the mail backend", message_id)
-        outcome = _retry_later(message, f"{type(error).__name__}: {error}", now)
-    else:
-        message.status = MessageStatus.SENT
-        message.sent_at = now
-        message.provider_message_id = provider_id
-        message.last_error = None
-        outcome = "sent"
-    message.lease_expires_at = None
-    db.session.commit()
-    log.info("outbox message %s to %s: %s", message_id, recipient, outcome)
-    return outcome
-
-
-def _fail(message: OutboxMessage, reason: str) -> str:
-    message.status = MessageStatus.FAILED
-    message.last_error = reason
-    return "failed"
-
-
-def _retry_later(
-    message: OutboxMessage, reason: str, now: datetime, requested: datetime | None = None
-) -> str:
-    if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        return _fail(message, reason)
-    message.status = MessageStatus.PENDING
-    message.last_error = reason
-    message.next_attempt_at = retry_time(now, message.attempts, requested)
-    return "retrying"
-
-
-def retry_time(now: datetime, attempts: int, requested: datetime | None = None) -> datetime:
-    """When to try again: the provider's reset time if given, else exponential backoff, capped."""
-    cap = timedelta(seconds=current_app.config["OUTBOX_BACKOFF_CAP_SECONDS"])
-    if requested is not None:
-        return min(max(requested, now + timedelta(seconds=1)), now + cap)
-    return now + min(timedelta(seconds=30 * 2 ** (attempts - 1)), cap)
 
 
 def retry_message(message: OutboxMessage, now: datetime) -> None:

@@ -176,7 +176,7 @@ class SmtpServer:
             "SMTP_SECURITY": "starttls" if self.ca_file else "none",
             "SMTP_USERNAME": "",
             "SMTP_PASSWORD": "",
-            "SMTP_TIMEOUT": 5.0,
+            "OUTBOX_SEND_TIMEOUT_SECONDS": 5.0,
             "SMTP_CA_FILE": str(self.ca_file) if self.ca_file else "",
         }
         config.update(overrides)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from coordination.notifications.backends import SendGridBackend
+from coordination.notifications.delivery import paused_until
 from coordination.notifications.mime import encode_attachment
 from coordination.notifications.models import MessageStatus
 from coordination.notifications.services import Attachment, deliver_due_messages, queue_email
@@ -214,19 +215,22 @@ def test_sendgrid_429_waits_until_the_rate_limit_reset(
     message = queue(now)
     sendgrid_standin.answer(429, reset_at=epoch(now + timedelta(seconds=95)))
 
-    report = deliver_due_messages(now, backend=backend)
+    report = deliver_due_messages(now, backend=backend, clock=lambda: now)
 
-    assert report.retrying == [message.id]
-    assert message.status == MessageStatus.PENDING
+    # A pause, not an attempt: the message waits for the reset, and so does every worker.
+    assert report.deferred == [message.id]
+    assert report.paused_until == now + timedelta(seconds=95)
+    assert (message.status, message.attempts) == (MessageStatus.PENDING, 0)
     assert message.next_attempt_at == now + timedelta(seconds=95)
     assert message.last_error == "SendGrid 429: -: too many requests"
+    assert paused_until(now) == now + timedelta(seconds=95)
 
 
 def test_sendgrid_429_reset_far_away_is_capped(app, db_session, now, sendgrid_standin, backend):
     message = queue(now)
     sendgrid_standin.answer(429, reset_at=epoch(now + timedelta(hours=5)))
 
-    deliver_due_messages(now, backend=backend)
+    deliver_due_messages(now, backend=backend, clock=lambda: now)
 
     assert message.status == MessageStatus.PENDING
     assert message.next_attempt_at == now + timedelta(
@@ -240,7 +244,7 @@ def test_sendgrid_429_reset_in_the_past_waits_one_second(
     message = queue(now)
     sendgrid_standin.answer(429, reset_at=epoch(now - timedelta(minutes=1)))
 
-    deliver_due_messages(now, backend=backend)
+    deliver_due_messages(now, backend=backend, clock=lambda: now)
 
     assert message.next_attempt_at == now + timedelta(seconds=1)
 
@@ -251,31 +255,34 @@ def test_sendgrid_429_without_reset_header_backs_off(
     message = queue(now)
     sendgrid_standin.answer(429)
 
-    deliver_due_messages(now, backend=backend)
+    deliver_due_messages(now, backend=backend, clock=lambda: now)
 
     assert message.status == MessageStatus.PENDING
     assert message.next_attempt_at == now + timedelta(seconds=30)
 
 
-def test_sendgrid_500_backs_off_then_fails_after_max_attempts(
-    app, db_session, now, sendgrid_standin, backend, monkeypatch
+def test_sendgrid_500_backs_off_then_fails_once_too_old(
+    app, db_session, now, sendgrid_standin, backend
 ):
-    monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTEMPTS", 3)
     message = queue(now)
     sendgrid_standin.answer(500, times=3)
+    too_old = now + timedelta(hours=app.config["OUTBOX_MAX_AGE_HOURS"])
 
-    first = deliver_due_messages(now, backend=backend)
+    first = deliver_due_messages(now, backend=backend, clock=lambda: now)
     assert first.retrying == [message.id]
     assert message.next_attempt_at == now + timedelta(seconds=30)
-    second = deliver_due_messages(now + timedelta(seconds=30), backend=backend)
+    later = now + timedelta(seconds=30)
+    second = deliver_due_messages(later, backend=backend, clock=lambda: later)
     assert second.retrying == [message.id]
     assert message.next_attempt_at == now + timedelta(seconds=30 + 60)
-    third = deliver_due_messages(now + timedelta(seconds=90), backend=backend)
+    third = deliver_due_messages(too_old, backend=backend, clock=lambda: too_old)
 
     assert third.failed == [message.id]
     assert message.status == MessageStatus.FAILED
     assert message.attempts == 3
-    assert message.last_error == "SendGrid 500: -: Internal server error"
+    assert message.last_error == (
+        "SendGrid 500: -: Internal server error (still failing 48 h after queueing)"
+    )
     assert [r.status for r in sendgrid_standin.requests] == [500, 500, 500]
 
 
@@ -283,8 +290,9 @@ def test_sendgrid_500_then_202_is_sent(app, db_session, now, sendgrid_standin, b
     message = queue(now)
     sendgrid_standin.answer(500)
 
-    deliver_due_messages(now, backend=backend)
-    deliver_due_messages(now + timedelta(seconds=30), backend=backend)
+    deliver_due_messages(now, backend=backend, clock=lambda: now)
+    later = now + timedelta(seconds=30)
+    deliver_due_messages(later, backend=backend, clock=lambda: later)
 
     assert message.status == MessageStatus.SENT
     assert message.attempts == 2
@@ -295,7 +303,9 @@ def test_sendgrid_500_then_202_is_sent(app, db_session, now, sendgrid_standin, b
 def test_sendgrid_nothing_listening_retries(app, db_session, now):
     message = queue(now)
 
-    report = deliver_due_messages(now, backend=SendGridBackend(API_KEY, closed_port_url()))
+    report = deliver_due_messages(
+        now, backend=SendGridBackend(API_KEY, closed_port_url()), clock=lambda: now
+    )
 
     assert report.retrying == [message.id]
     assert message.status == MessageStatus.PENDING

@@ -71,7 +71,7 @@ def text(part) -> str:
 def test_smtp_delivers_headers_and_text_html_alternative(app, db_session, now, smtp_server):
     message = queue(now, reply_to="organisatrice@partenaire.example")
 
-    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()))
+    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()), clock=lambda: now)
 
     assert report.sent == [message.id]
     assert message.status == MessageStatus.SENT
@@ -132,7 +132,7 @@ def test_smtp_rcpt_450_puts_message_back_with_backoff(app, db_session, now, smtp
     message = queue(now)
     smtp_server.answer_rcpt("450 4.2.1 Mailbox busy")
 
-    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()))
+    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()), clock=lambda: now)
 
     assert report.retrying == [message.id]
     assert message.status == MessageStatus.PENDING
@@ -149,7 +149,7 @@ def test_smtp_rcpt_450_then_accepted_after_backoff(app, db_session, now, smtp_se
     message = queue(now)
     backend = SmtpBackend(smtp_server.config())
     smtp_server.answer_rcpt("450 4.2.1 Mailbox busy")
-    deliver_due_messages(now, backend=backend)
+    deliver_due_messages(now, backend=backend, clock=lambda: now)
     smtp_server.answer_rcpt(None)
 
     early = deliver_due_messages(now + timedelta(seconds=29), backend=backend)
@@ -167,7 +167,7 @@ def test_smtp_rcpt_550_fails_with_the_error(app, db_session, now, smtp_server):
     message = queue(now)
     smtp_server.answer_rcpt("550 5.1.1 No such user")
 
-    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()))
+    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()), clock=lambda: now)
 
     assert report.failed == [message.id]
     assert message.status == MessageStatus.FAILED
@@ -181,7 +181,7 @@ def test_smtp_data_451_retries(app, db_session, now, smtp_server):
     message = queue(now)
     smtp_server.answer_data("451 4.3.0 Local error in processing")
 
-    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()))
+    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()), clock=lambda: now)
 
     assert report.retrying == [message.id]
     assert message.status == MessageStatus.PENDING
@@ -193,7 +193,7 @@ def test_smtp_data_554_fails(app, db_session, now, smtp_server):
     message = queue(now)
     smtp_server.answer_data("554 5.7.1 Message rejected as spam")
 
-    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()))
+    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()), clock=lambda: now)
 
     assert report.failed == [message.id]
     assert message.status == MessageStatus.FAILED
@@ -208,10 +208,10 @@ def test_smtp_connection_refused_retries(app, db_session, now):
         "SMTP_SECURITY": "none",
         "SMTP_USERNAME": "",
         "SMTP_PASSWORD": "",
-        "SMTP_TIMEOUT": 5.0,
+        "OUTBOX_SEND_TIMEOUT_SECONDS": 5.0,
     }
 
-    report = deliver_due_messages(now, backend=SmtpBackend(config))
+    report = deliver_due_messages(now, backend=SmtpBackend(config), clock=lambda: now)
 
     assert report.retrying == [message.id]
     assert message.status == MessageStatus.PENDING
@@ -291,7 +291,7 @@ def test_smtp_one_message_per_recipient(app, db_session, now, smtp_server):
     first = queue(now, key="test:smtp:a", to_email="a@example.org")
     second = queue(now, key="test:smtp:b", to_email="b@example.org")
 
-    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()))
+    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()), clock=lambda: now)
 
     assert report.sent == [first.id, second.id]
     assert [m.rcpt_tos for m in smtp_server.messages] == [["a@example.org"], ["b@example.org"]]
@@ -302,7 +302,7 @@ def test_smtp_non_ascii_local_part_is_permanent(app, db_session, now, smtp_serve
 
     with pytest.raises(PermanentDeliveryError, match="cannot build the message"):
         SmtpBackend(smtp_server.config()).send(message)
-    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()))
+    report = deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()), clock=lambda: now)
 
     assert report.failed == [message.id]
     assert message.status == MessageStatus.FAILED

@@ -79,7 +79,7 @@ def test_claim_takes_back_a_message_whose_lease_expired(db_session, now, app):
 def test_deliver_sends_each_due_message_and_records_it(db_session, now):
     backend = MemoryBackend()
     ids = [queue_test(f"k{i}", to=f"p{i}@example.org", now=now).id for i in range(3)]
-    report = deliver_due_messages(now, backend=backend)
+    report = deliver_due_messages(now, backend=backend, clock=lambda: now)
     assert report.sent == ids
     assert [m.to_email for m in backend.outbox] == [f"p{i}@example.org" for i in range(3)]
     message = db_session.get(OutboxMessage, ids[0])
@@ -102,28 +102,39 @@ class FlakyBackend:
         return "ok"
 
 
+def deliver_at(moment, backend):
+    """One pass whose clock stands still at `moment` (sends take no time)."""
+    return deliver_due_messages(moment, backend=backend, clock=lambda: moment)
+
+
 def test_temporary_failures_back_off_exponentially_then_succeed(db_session, now):
     message = queue_test(now=now)
     backend = FlakyBackend(failures=2)
-    deliver_due_messages(now, backend=backend)
+    deliver_at(now, backend)
     assert message.next_attempt_at == now + timedelta(seconds=30)
-    assert deliver_due_messages(now + timedelta(seconds=29), backend=backend).total == 0
-    deliver_due_messages(now + timedelta(seconds=30), backend=backend)
+    assert deliver_at(now + timedelta(seconds=29), backend).total == 0
+    deliver_at(now + timedelta(seconds=30), backend)
     assert message.next_attempt_at == now + timedelta(seconds=30 + 60)
-    deliver_due_messages(now + timedelta(seconds=90), backend=backend)
+    deliver_at(now + timedelta(seconds=90), backend)
     assert (message.status, message.attempts, message.last_error) == ("sent", 3, None)
 
 
-def test_temporary_failures_stop_after_the_maximum_attempts(db_session, now, app):
+def test_temporary_failures_give_up_by_age_not_by_count(db_session, now, app):
     message = queue_test(now=now)
     backend = FlakyBackend(failures=100)
+    max_age = timedelta(hours=app.config["OUTBOX_MAX_AGE_HOURS"])
     moment = now
-    for _ in range(app.config["OUTBOX_MAX_ATTEMPTS"]):
-        deliver_due_messages(moment, backend=backend)
+    # Twenty attempts within 48 hours: still waiting for the provider to come back.
+    for _ in range(20):
+        assert deliver_at(moment, backend).retrying == [message.id]
         moment = message.next_attempt_at
+        if moment - now >= max_age:
+            break
+    assert message.status == MessageStatus.PENDING
+    assert message.attempts == backend.calls
+    deliver_at(now + max_age, backend)
     assert message.status == MessageStatus.FAILED
-    assert message.last_error == "503 try later"
-    assert backend.calls == app.config["OUTBOX_MAX_ATTEMPTS"]
+    assert message.last_error == "503 try later (still failing 48 h after queueing)"
 
 
 def test_retry_puts_a_failed_message_back_due_now(db_session, now):
@@ -142,7 +153,7 @@ class BrokenBackend:
 
 def test_an_unexpected_backend_error_counts_as_an_attempt_and_backs_off(db_session, now):
     message = queue_test(now=now)
-    report = deliver_due_messages(now, backend=BrokenBackend())
+    report = deliver_at(now, BrokenBackend())
     assert report.retrying == [message.id]
     assert (message.status, message.attempts) == ("pending", 1)
     assert message.last_error == "ValueError: unknown url type: 'api.sendgrid.example'"

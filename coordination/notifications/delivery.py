@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from coordination.extensions import db
@@ -203,9 +203,10 @@ def deliver_message(message_id: int, token: str, backend: MailBackend, clock: Cl
     if not _extend_claim(message_id, token, attempt_at, lease):
         db.session.commit()
         return "paused" if paused_until(attempt_at) else "deferred"
-    # Committed before sending: from now on no other worker can take this message.
+    message = _detached_copy(db.session.get(OutboxMessage, message_id))
+    # Committed before sending: no other worker can take the message now, and no
+    # transaction (on SQLite, the write lock) stays open while the provider answers.
     db.session.commit()
-    message = db.session.get(OutboxMessage, message_id)
     recipient = message.to_email
     try:
         provider_id = backend.send(message)
@@ -243,6 +244,12 @@ def deliver_message(message_id: int, token: str, backend: MailBackend, clock: Cl
         return "deferred"
     log.info("outbox message %s to %s: %s", message_id, recipient, outcome)
     return outcome
+
+
+def _detached_copy(message: OutboxMessage) -> OutboxMessage:
+    """The message's columns in an object outside the session, to hand to the backend."""
+    columns = inspect(OutboxMessage).column_attrs
+    return OutboxMessage(**{column.key: getattr(message, column.key) for column in columns})
 
 
 def _extend_claim(message_id: int, token: str, moment: datetime, lease: timedelta) -> bool:

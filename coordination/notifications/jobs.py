@@ -14,11 +14,14 @@ def deliver_outbox(now: datetime, worker: str = "scheduler") -> None:
     report = deliver_due_messages(now, worker=worker)
     if report.total:
         log.info(
-            "outbox: %s sent, %s to retry, %s failed",
+            "outbox: %s sent, %s to retry, %s failed, %s handed back",
             len(report.sent),
             len(report.retrying),
             len(report.failed),
+            len(report.deferred),
         )
+    if report.paused_until:
+        log.warning("outbox: the provider limits sending; paused until %s", report.paused_until)
 
 
 def send_digests(now: datetime) -> None:

@@ -7,13 +7,19 @@ rules the real API enforces beyond that file. Answers can be programmed:
     standin.answer(429, times=2, reset_at=1772445600)
     standin.answer(400, message="The from email does not contain a valid address.")
 
+It can also behave like a provider under load: answer slowly (`delay=(0.5, 0.8)` seconds)
+and enforce a provider-wide limit (`rate_limit=4` requests per second, in windows of one
+whole second; beyond it, 429 with X-RateLimit-Reset at the window's end).
+
 Use it from a test module (`from tests.notifications.sendgrid_standin import
 sendgrid_standin  # noqa: F401`) or from a script (SendGridStandIn().start()).
 """
 
 import json
+import random
 import re
 import threading
+import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -148,6 +154,11 @@ class RecordedRequest:
     status: int = 0
     #: The X-Message-Id answered with a 202.
     message_id: str | None = None
+    #: When it arrived and when its answer was sent (epoch seconds).
+    received_at: float = 0.0
+    answered_at: float = 0.0
+    #: The X-RateLimit-Reset of a 429 answer (epoch seconds).
+    reset_at: int | None = None
 
     @property
     def validation_errors(self) -> list[str]:
@@ -173,8 +184,18 @@ class PlannedAnswer:
 class SendGridStandIn:
     """The stand-in server: start(), then point SendGridBackend at `url`."""
 
-    def __init__(self, api_key: str = API_KEY):
+    def __init__(
+        self,
+        api_key: str = API_KEY,
+        delay: tuple[float, float] | None = None,
+        rate_limit: int | None = None,
+    ):
         self.api_key = api_key
+        #: Each answer waits a random time in this range (seconds).
+        self.delay = delay
+        #: Requests accepted per whole second; more get 429 until the next second.
+        self.rate_limit = rate_limit
+        self._window: tuple[int, int] = (0, 0)
         self.requests: list[RecordedRequest] = []
         self._planned: deque[PlannedAnswer] = deque()
         self._lock = threading.Lock()
@@ -229,8 +250,43 @@ class SendGridStandIn:
                 for outbox_id in request.outbox_ids
             ]
 
+    def refused_by_limit(self) -> int:
+        """How many requests were answered 429."""
+        with self._lock:
+            return sum(1 for request in self.requests if request.status == 429)
+
+    def requests_inside_pauses(self, grace: float = 0.2) -> int:
+        """Requests that arrived after a 429 had announced a reset and before that reset.
+
+        `grace` seconds after each 429's answer are left out: a worker that checked for a
+        pause just before another worker recorded it may still have a request on the way.
+        """
+        with self._lock:
+            pauses = [
+                (request.answered_at + grace, request.reset_at)
+                for request in self.requests
+                if request.status == 429 and request.reset_at is not None
+            ]
+            return sum(
+                1
+                for request in self.requests
+                if any(start < request.received_at < end for start, end in pauses)
+            )
+
+    def _over_the_limit(self, moment: float) -> int | None:
+        """The reset time if this request is beyond the per-second limit, else None."""
+        if self.rate_limit is None:
+            return None
+        window = int(moment)
+        with self._lock:
+            start, used = self._window
+            used = used + 1 if start == window else 1
+            self._window = (window, used)
+        return window + 1 if used > self.rate_limit else None
+
     def handle(self, method: str, path: str, headers: dict, raw: bytes) -> PlannedAnswer:
         """Record one request and decide the answer, as SendGrid would."""
+        received_at = time.time()
         body, schema_errors, rule_errors = None, [], []
         if path != "/v3/mail/send" or method != "POST":
             return PlannedAnswer(404, {"errors": [{"message": "not found", "field": None}]})
@@ -256,15 +312,25 @@ class SendGridStandIn:
         elif body is not None:
             schema_errors = [{"field": None, "message": "Bad Request", "help": None}]
         record = RecordedRequest(method, path, headers, body, raw, schema_errors, rule_errors)
+        record.received_at = received_at
         with self._lock:
             self.requests.append(record)
             planned = self._planned.popleft() if self._planned else None
         if planned is None:
-            planned = self._natural_answer(headers, body, record, too_large)
+            reset_at = self._over_the_limit(received_at)
+            if reset_at is not None:
+                planned = self._planned_answer(429, None, None, reset_at)
+            else:
+                planned = self._natural_answer(headers, body, record, too_large)
         record.status = planned.status
+        if planned.status == 429 and "X-RateLimit-Reset" in planned.headers:
+            record.reset_at = int(planned.headers["X-RateLimit-Reset"])
         if planned.status == 202:
             record.message_id = f"standin-{uuid.uuid4().hex[:22]}"
             planned = PlannedAnswer(202, None, {"X-Message-Id": record.message_id})
+        if self.delay is not None:
+            time.sleep(random.uniform(*self.delay))  # noqa: S311 (timing, not security)
+        record.answered_at = time.time()
         return planned
 
     def _natural_answer(self, headers, body, record, too_large) -> PlannedAnswer:

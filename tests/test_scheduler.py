@@ -45,6 +45,18 @@ def start_scheduler(database_url: str, instance: Path, log: Path, **extra) -> su
     )
 
 
+def stop_process(process: subprocess.Popen | None) -> None:
+    """SIGTERM (the scheduler lets a running job finish), then SIGKILL if it takes long."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def wait_for(log: Path, text: str, timeout: float = 30) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -70,9 +82,7 @@ def test_a_second_scheduler_waits_and_takes_over_when_the_leader_dies(
         assert wait_for(second_log, "scheduler: leader"), second_log.read_text()
     finally:
         for process in (first, second):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=10)
+            stop_process(process)
 
 
 def leader_lock_pid(connection) -> int | None:
@@ -123,9 +133,7 @@ def test_a_leader_cut_from_the_database_stops_and_stands_by(database_url, commit
     finally:
         engine.dispose()
         for process in (first, second):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=10)
+            stop_process(process)
 
 
 def test_the_overlap_warning_is_logged_once_per_run(app, caplog):

@@ -1,6 +1,6 @@
 """Reads of the accounts pages: the searchable list and the audit log."""
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import selectinload
 
 from coordination.auth.models import AccountEvent, User, UserRole
@@ -15,6 +15,7 @@ def accounts_query(text: str = "", role: str = "", state: str = "") -> Select:
     query = select(User).order_by(User.name, User.email)
     text = text.strip()
     if text:
+        folded = search_key(text)
         organisation = (
             select(PartnerContact.id)
             .join(PartnerOrganisation, PartnerOrganisation.id == PartnerContact.organisation_id)
@@ -22,7 +23,10 @@ def accounts_query(text: str = "", role: str = "", state: str = "") -> Select:
                 PartnerContact.user_id == User.id,
                 or_(
                     PartnerOrganisation.name.icontains(text, autoescape=True),
-                    PartnerOrganisation.search_name.contains(search_key(text), autoescape=True),
+                    # Accent-free search ("orleans" finds "Orléans"), when letters remain.
+                    PartnerOrganisation.search_name.contains(folded, autoescape=True)
+                    if folded
+                    else false(),
                 ),
             )
             .exists()

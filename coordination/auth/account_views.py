@@ -89,7 +89,13 @@ def invite_account():
             form.email.errors.append(str(error.message))
         else:
             db.session.commit()
-            flash(_("An invitation with a sign-in link is on its way to %(email)s.", email=user.email), "success")
+            flash(
+                _(
+                    "An invitation with a sign-in link is on its way to %(email)s.",
+                    email=user.email,
+                ),
+                "success",
+            )
             return redirect(url_for("auth.account_detail", user_id=user.id))
     return render_template("auth/invite.html", form=form)
 
@@ -152,7 +158,5 @@ def reactivate_account(user_id: int):
 @bp.route("/equipe/comptes/journal")
 @role_required(Role.STAFF)
 def audit_log():
-    page = db.paginate(
-        queries.audit_query(), page=_page_number(), per_page=50, error_out=False
-    )
+    page = db.paginate(queries.audit_query(), page=_page_number(), per_page=50, error_out=False)
     return render_template("auth/audit_log.html", page=page, **_helpers())

@@ -50,7 +50,8 @@ def users_create(email: str, name: str, roles: tuple[str, ...], locale: str):
         _fail(error)
     url = create_login_link(user, now)
     db.session.commit()
-    click.echo(f"{'created' if created else 'updated'}: {user.email} ({', '.join(sorted(user.roles)) or 'no role'})")
+    roles = ", ".join(sorted(user.roles)) or "no role"
+    click.echo(f"{'created' if created else 'updated'}: {user.email} ({roles})")
     click.echo("One-time sign-in link (works once, expires soon):")
     click.echo(url)
 

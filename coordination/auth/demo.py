@@ -20,7 +20,11 @@ def load_demo(now: datetime) -> None:
     ):
         user = find_user_by_email(email)
         accounts.record(
-            AccountAction.CREATED, user, now - timedelta(days=30), via=accounts.VIA_CLI, after=user.roles
+            AccountAction.CREATED,
+            user,
+            now - timedelta(days=30),
+            via=accounts.VIA_CLI,
+            after=user.roles,
         )
         user.last_sign_in_at = now - timedelta(days=2, hours=len(email) % 7)
     accounts.invite(

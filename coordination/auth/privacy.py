@@ -121,7 +121,11 @@ def personal_data(user: User) -> dict:
             for r in registrations
         ],
         "questionnaire_answers": [
-            {"stop": a.registration.stop.title, "submitted_at": _iso(a.submitted_at), "answers": a.answers}
+            {
+                "stop": a.registration.stop.title,
+                "submitted_at": _iso(a.submitted_at),
+                "answers": a.answers,
+            }
             for a in responses
         ],
         "messages": [

@@ -170,9 +170,12 @@ def is_recent(iso_moment: str | None, now: datetime, minutes: int) -> bool:
         moment = datetime.fromisoformat(iso_moment) if iso_moment else None
     except (TypeError, ValueError):
         return False
-    return moment is not None and moment.tzinfo is not None and now - moment <= timedelta(
-        minutes=minutes
-    ) and moment <= now
+    return (
+        moment is not None
+        and moment.tzinfo is not None
+        and now - moment <= timedelta(minutes=minutes)
+        and moment <= now
+    )
 
 
 def may_change_password(user: User, current_password: str | None, by_recent_link: bool) -> bool:

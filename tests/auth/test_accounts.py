@@ -27,7 +27,9 @@ def test_accounts_page_searches_by_name_email_and_organisation(
     partner = make_user("p@univ.example", roles=("partner_contact",), name="Paul Partner")
     make_user("rev@example.org", roles=("reviewer",), name="Rita Reviewer", is_active=False)
     organisation = PartnerOrganisation(
-        name="Université d'Orléans", search_name=search_key("Université d'Orléans"), kind="university"
+        name="Université d'Orléans",
+        search_name=search_key("Université d'Orléans"),
+        kind="university",
     )
     db_session.add(organisation)
     db_session.flush()
@@ -73,18 +75,25 @@ def test_accounts_page_queries_do_not_grow_with_accounts(
 def test_last_sign_in_is_shown_in_paris_time(client, signed_in_staff, make_user, db_session):
     from datetime import UTC, datetime
 
-    make_user("r@example.org", roles=("reviewer",), last_sign_in_at=datetime(2026, 7, 1, 22, 30, tzinfo=UTC))
+    make_user(
+        "r@example.org",
+        roles=("reviewer",),
+        last_sign_in_at=datetime(2026, 7, 1, 22, 30, tzinfo=UTC),
+    )
     db_session.commit()
     body = client.get("/equipe/comptes").get_data(as_text=True)
     assert "02/07/2026 00:30" in body
 
 
-def test_invite_creates_the_account_and_emails_a_sign_in_link(
-    client, signed_in_staff, db_session
-):
+def test_invite_creates_the_account_and_emails_a_sign_in_link(client, signed_in_staff, db_session):
     response = client.post(
         "/equipe/comptes/inviter",
-        data={"email": "New.Reviewer@Example.org", "name": "Nora", "roles": ["reviewer"], "locale": "en"},
+        data={
+            "email": "New.Reviewer@Example.org",
+            "name": "Nora",
+            "roles": ["reviewer"],
+            "locale": "en",
+        },
     )
     assert response.status_code == 302
     user = db_session.scalar(select(User).where(User.email == "new.reviewer@example.org"))
@@ -95,7 +104,9 @@ def test_invite_creates_the_account_and_emails_a_sign_in_link(
     assert "Camille Staff has opened an account for you" in message.text_body
     path = re.search(r"http://localhost(/connexion/lien/\S+)", message.text_body).group(1)
     actions = db_session.execute(
-        select(AccountEvent.action, AccountEvent.actor_id).where(AccountEvent.target_id == user.id).order_by(AccountEvent.id)
+        select(AccountEvent.action, AccountEvent.actor_id)
+        .where(AccountEvent.target_id == user.id)
+        .order_by(AccountEvent.id)
     ).all()
     assert actions == [("created", signed_in_staff.id), ("invited", signed_in_staff.id)]
     client.post("/deconnexion")
@@ -117,7 +128,9 @@ def test_invite_with_a_bad_address_keeps_what_was_typed(client, signed_in_staff,
 def test_change_roles_is_logged_from_and_to(client, signed_in_staff, make_user, db_session):
     user = make_user("r@example.org", roles=("reviewer",))
     db_session.commit()
-    response = client.post(f"/equipe/comptes/{user.id}", data={"roles": ["partner_contact", "staff"]})
+    response = client.post(
+        f"/equipe/comptes/{user.id}", data={"roles": ["partner_contact", "staff"]}
+    )
     assert response.status_code == 302
     db_session.expire_all()
     assert user.roles == {"partner_contact", "staff"}
@@ -133,12 +146,16 @@ def test_staff_cannot_remove_their_own_staff_role(client, signed_in_staff, make_
     db_session.commit()
     response = client.post(f"/equipe/comptes/{signed_in_staff.id}", data={"roles": ["reviewer"]})
     assert response.status_code == 200
-    assert "Vous ne pouvez pas retirer votre propre rôle d’équipe." in response.get_data(as_text=True)
+    assert "Vous ne pouvez pas retirer votre propre rôle d’équipe." in response.get_data(
+        as_text=True
+    )
     db_session.expire_all()
     assert signed_in_staff.roles == {"staff"}
 
 
-def test_nobody_removes_or_deactivates_the_last_active_staff(app, staff, make_user, db_session, now):
+def test_nobody_removes_or_deactivates_the_last_active_staff(
+    app, staff, make_user, db_session, now
+):
     other = make_user("other@example.org", roles=("staff",), is_active=False)
     with pytest.raises(accounts.AccountError, match="dernier compte actif"):
         accounts.deactivate(staff, now, actor=None)
@@ -180,7 +197,9 @@ def test_a_deactivated_account_cannot_sign_in_and_its_feeds_stop(
     db_session.commit()
     # The open session ends, and no way in is left: password, link, feed.
     assert client.get("/profil").status_code == 302
-    refused = client.post("/connexion", data={"email": user.email, "password": "correct horse battery"})
+    refused = client.post(
+        "/connexion", data={"email": user.email, "password": "correct horse battery"}
+    )
     assert refused.status_code == 200
     assert client.post(path).status_code == 410
     assert client.get(f"/calendrier/abonnement/{secret}.ics").status_code == 404

@@ -14,7 +14,15 @@ from coordination.notifications.models import OutboxMessage
 def test_first_staff_account_invites_a_reviewer(app, committed, live_server, page: Page):
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
     result = app.test_cli_runner().invoke(
-        args=["users", "create", "premiere@innovent-e.example", "--name", "Alix Première", "--role", "staff"]
+        args=[
+            "users",
+            "create",
+            "premiere@innovent-e.example",
+            "--name",
+            "Alix Première",
+            "--role",
+            "staff",
+        ]
     )
     assert result.exit_code == 0, result.output
     # On SQLite an open transaction holds the write lock: end it before the server works.
@@ -25,7 +33,9 @@ def test_first_staff_account_invites_a_reviewer(app, committed, live_server, pag
     page.goto(url)
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".flash-success")).to_be_visible()
-    page.get_by_role("navigation", name="Équipe InnovENT-E").get_by_role("link", name="Comptes").click()
+    page.get_by_role("navigation", name="Équipe InnovENT-E").get_by_role(
+        "link", name="Comptes"
+    ).click()
     expect(page).to_have_url(live_server("/equipe/comptes"))
     expect(page.get_by_test_id("accounts")).to_contain_text("premiere@innovent-e.example")
 

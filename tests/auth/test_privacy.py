@@ -15,7 +15,8 @@ from coordination.notifications.models import OutboxMessage
 from coordination.notifications.services import queue_email_to
 from coordination.participants import services as participants
 from coordination.participants.models import NeedResponse, Registration
-from tests.participants.conftest import make_stop, person  # noqa: F401  (fixture)
+# The participants' stop factory, shared rather than copied.
+from tests.participants.conftest import make_stop, person  # noqa: F401
 
 
 @pytest.fixture
@@ -27,15 +28,20 @@ def partner(make_user, db_session, now):
     db_session.add(organisation)
     db_session.flush()
     db_session.add(PartnerContact(organisation_id=organisation.id, user_id=user.id, created_at=now))
-    queue_email_to(user, key="test:hello", template="auth/login_link",
-                   context={"user": user, "url": "http://localhost/x", "minutes": 30}, now=now)
+    queue_email_to(
+        user,
+        key="test:hello",
+        template="auth/login_link",
+        context={"user": user, "url": "http://localhost/x", "minutes": 30},
+        now=now,
+    )
     active_feed_token(user, PERSONAL, now)
     db_session.flush()
     return user
 
 
 @pytest.fixture
-def registered(partner, make_stop, now):
+def registered(partner, make_stop, now):  # noqa: F811
     stop = make_stop()
     registration = participants.register(
         stop, person(1, email=partner.email, first_name="Paula", last_name="Partner"), [], "fr", now
@@ -43,9 +49,7 @@ def registered(partner, make_stop, now):
     return registration
 
 
-def test_my_data_page_and_json_hold_what_the_platform_knows(
-    client, partner, registered, sign_in
-):
+def test_my_data_page_and_json_hold_what_the_platform_knows(client, partner, registered, sign_in):
     sign_in(partner)
     page = client.get("/profil/mes-donnees").get_data(as_text=True)
     assert "paula@example.org" in page and "CCI du Loiret" in page and "Pithiviers" in page
@@ -87,18 +91,37 @@ def test_erasure_is_asked_then_carried_out_by_staff(
 
     user = db_session.get(User, partner.id)
     assert (user.email, user.name, user.roles, user.is_active, user.password_hash) == (
-        f"erased-{partner.id}@erased.invalid", "", set(), False, None
+        f"erased-{partner.id}@erased.invalid",
+        "",
+        set(),
+        False,
+        None,
     )
     for model in (LoginToken, FeedToken, PartnerContact):
-        assert db_session.scalar(select(func.count()).select_from(model).where(model.user_id == user.id)) == 0
-    assert db_session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.user_id == user.id)) == 0
+        assert (
+            db_session.scalar(
+                select(func.count()).select_from(model).where(model.user_id == user.id)
+            )
+            == 0
+        )
+    assert (
+        db_session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.user_id == user.id)
+        )
+        == 0
+    )
     registration = db_session.get(Registration, registered.id)
-    assert (registration.first_name, registration.email) == ("", f"anonymised-{registered.id}@anonymised.invalid")
+    assert (registration.first_name, registration.email) == (
+        "",
+        f"anonymised-{registered.id}@anonymised.invalid",
+    )
     # The answers and the participation count stay, without the person.
     assert db_session.scalar(select(func.count()).select_from(NeedResponse)) == 6
     assert db_session.scalar(select(func.count()).select_from(Registration)) == 6
     actions = db_session.execute(
-        select(AccountEvent.action, AccountEvent.target_email).where(AccountEvent.target_id == user.id).order_by(AccountEvent.id)
+        select(AccountEvent.action, AccountEvent.target_email)
+        .where(AccountEvent.target_id == user.id)
+        .order_by(AccountEvent.id)
     ).all()
     assert actions == [("erasure_requested", ""), ("deactivated", ""), ("erased", "")]
     assert "paula@example.org" not in client.get("/equipe/comptes/journal").get_data(as_text=True)

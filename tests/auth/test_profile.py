@@ -40,13 +40,19 @@ def test_new_password_needs_the_current_one(client, staff, sign_in, db_session):
     assert "Ce n’est pas votre mot de passe actuel." in wrong.get_data(as_text=True)
     right = client.post(
         "/profil/mot-de-passe",
-        data={"current_password": "correct horse battery", "new_password": "a brand new passphrase"},
+        data={
+            "current_password": "correct horse battery",
+            "new_password": "a brand new passphrase",
+        },
     )
     assert right.status_code == 302
     client.post("/deconnexion")
-    assert client.post(
-        "/connexion", data={"email": staff.email, "password": "a brand new passphrase"}
-    ).status_code == 302
+    assert (
+        client.post(
+            "/connexion", data={"email": staff.email, "password": "a brand new passphrase"}
+        ).status_code
+        == 302
+    )
 
 
 def _sign_in_by_link(app, client, email):
@@ -82,9 +88,12 @@ def test_the_link_window_closes_after_the_setting(app, client, make_user, db_ses
     assert "Connectez-vous d’abord avec un lien à usage unique" in refused.get_data(as_text=True)
     with client.session_transaction() as session:
         session["link_signed_in_at"] = "not a date"
-    assert client.post(
-        "/profil/mot-de-passe", data={"new_password": "my first passphrase"}
-    ).status_code == 200
+    assert (
+        client.post(
+            "/profil/mot-de-passe", data={"new_password": "my first passphrase"}
+        ).status_code
+        == 200
+    )
     db_session.expire_all()
     assert user.password_hash is None
 

@@ -11,7 +11,9 @@ def _invoke(app, *args):
 
 
 def test_users_create_prints_a_link_that_signs_in(app, client, db_session):
-    result = _invoke(app, "create", "Camille@Example.org", "--name", "Camille Martin", "--role", "staff")
+    result = _invoke(
+        app, "create", "Camille@Example.org", "--name", "Camille Martin", "--role", "staff"
+    )
     assert result.exit_code == 0, result.output
     url = result.output.strip().splitlines()[-1]
     assert url.startswith("http://localhost/connexion/lien/")
@@ -36,9 +38,14 @@ def test_users_create_prints_a_link_that_signs_in(app, client, db_session):
 def test_users_create_adds_roles_to_an_existing_account(app, make_user, db_session):
     user = make_user("rev@example.org", roles=("reviewer",), name="Rev")
     db_session.commit()
-    result = _invoke(app, "create", "rev@example.org", "--role", "staff", "--role", "partner_contact")
+    result = _invoke(
+        app, "create", "rev@example.org", "--role", "staff", "--role", "partner_contact"
+    )
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == "updated: rev@example.org (partner_contact, reviewer, staff)"
+    assert (
+        result.output.splitlines()[0]
+        == "updated: rev@example.org (partner_contact, reviewer, staff)"
+    )
     db_session.expire_all()
     assert user.roles == {"reviewer", "staff", "partner_contact"}
     event = db_session.scalar(select(AccountEvent).where(AccountEvent.target_id == user.id))
@@ -56,7 +63,10 @@ def test_users_create_refuses_a_bad_email_and_an_unknown_role(app, db_session):
     assert "Error: This is not a valid email address." in bad_email.output
     bad_role = _invoke(app, "create", "a@example.org", "--role", "admin")
     assert bad_role.exit_code == 1
-    assert "Unknown role admin (known roles: staff, reviewer, territory_contact, partner_contact)." in bad_role.output
+    assert (
+        "Unknown role admin (known roles: staff, reviewer, territory_contact, partner_contact)."
+        in bad_role.output
+    )
     assert db_session.scalar(select(User)) is None
 
 
@@ -69,11 +79,20 @@ def test_users_list_deactivate_and_reactivate(app, make_user, db_session):
         "a@example.org\t-\tpartner_contact,reviewer\tactive\tnever",
         "b@example.org\tBea\tstaff\tactive\tnever",
     ]
-    assert _invoke(app, "deactivate", "A@example.org").output.strip() == "deactivated: a@example.org"
-    assert "a@example.org\t-\tpartner_contact,reviewer\tinactive\tnever" in _invoke(app, "list").output
-    assert _invoke(app, "reactivate", "a@example.org").output.strip() == "reactivated: a@example.org"
+    assert (
+        _invoke(app, "deactivate", "A@example.org").output.strip() == "deactivated: a@example.org"
+    )
+    assert (
+        "a@example.org\t-\tpartner_contact,reviewer\tinactive\tnever" in _invoke(app, "list").output
+    )
+    assert (
+        _invoke(app, "reactivate", "a@example.org").output.strip() == "reactivated: a@example.org"
+    )
     unknown = _invoke(app, "deactivate", "ghost@example.org")
-    assert (unknown.exit_code, unknown.output.strip()) == (1, "Error: No account for ghost@example.org.")
+    assert (unknown.exit_code, unknown.output.strip()) == (
+        1,
+        "Error: No account for ghost@example.org.",
+    )
     last_staff = _invoke(app, "deactivate", "b@example.org")
     assert last_staff.exit_code == 1
     assert "last active staff account" in last_staff.output

@@ -1,4 +1,5 @@
-"""Participants' details are blanked after the retention period; the observatory keeps its figures."""
+"""Participants' details are blanked after the retention period; the observatory keeps
+its figures."""
 
 from datetime import UTC, date, datetime
 

@@ -15,6 +15,7 @@ from coordination.notifications.models import OutboxMessage
 from coordination.notifications.services import queue_email_to
 from coordination.participants import services as participants
 from coordination.participants.models import NeedResponse, Registration
+
 # The participants' stop factory, shared rather than copied.
 from tests.participants.conftest import make_stop, person  # noqa: F401
 

@@ -162,6 +162,7 @@ def erase_account(user: User, now: datetime, actor: User | None, via: str = acco
     from coordination.notifications.models import OutboxMessage
     from coordination.participants.models import Registration
     from coordination.participants.retention import anonymise_registration
+    from coordination.participants.services import cancel_registration
 
     if user.erased_at is not None:
         return False
@@ -172,7 +173,11 @@ def erase_account(user: User, now: datetime, actor: User | None, via: str = acco
     old_email, roles = user.email, sorted(user.roles)
     for registration in db.session.scalars(
         select(Registration).where(Registration.email == old_email)
-    ):
+    ).all():
+        # Places at stops still to come go to the waiting lists (the CANCEL email is
+        # deleted below with the rest of the person's emails).
+        if registration.stop.starts_at > now:
+            cancel_registration(registration, now)
         anonymise_registration(registration, now)
     db.session.execute(
         delete(OutboxMessage).where(

@@ -116,6 +116,8 @@ def test_erasure_is_asked_then_carried_out_by_staff(
         "",
         f"anonymised-{registered.id}@anonymised.invalid",
     )
+    # Their place at the coming stop is given back, and no email goes to them.
+    assert registration.cancelled_at is not None
     # The answers and the participation count stay, without the person.
     assert db_session.scalar(select(func.count()).select_from(NeedResponse)) == 6
     assert db_session.scalar(select(func.count()).select_from(Registration)) == 6

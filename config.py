@@ -44,6 +44,12 @@ class Config:
 
     # Sign-in
     LOGIN_LINK_MAX_AGE_MINUTES = int(os.environ.get("LOGIN_LINK_MAX_AGE_MINUTES", "30"))
+    #: How long the sign-in link of an invitation (accounts page) works.
+    INVITATION_LINK_MAX_AGE_HOURS = int(os.environ.get("INVITATION_LINK_MAX_AGE_HOURS", "72"))
+    #: After a sign-in by link, how long one may set a new password without the old one.
+    PASSWORD_CHANGE_LINK_WINDOW_MINUTES = int(
+        os.environ.get("PASSWORD_CHANGE_LINK_WINDOW_MINUTES", "15")
+    )
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "10 per minute;50 per hour")
     RATELIMIT_HEADERS_ENABLED = True
@@ -80,6 +86,11 @@ class Config:
     #: A message still failing (temporarily) this long after it was queued is marked failed.
     OUTBOX_MAX_AGE_HOURS = float(os.environ.get("OUTBOX_MAX_AGE_HOURS", "48"))
     OUTBOX_BACKOFF_CAP_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_CAP_SECONDS", "3600"))
+
+    # Personal data: participants' details are blanked this long after their edition ends.
+    PARTICIPANT_DATA_RETENTION_MONTHS = int(
+        os.environ.get("PARTICIPANT_DATA_RETENTION_MONTHS", "24")
+    )
 
     # Scheduler
     SCHEDULER_IN_APP = _bool("SCHEDULER_IN_APP", APP_ENV == "development")

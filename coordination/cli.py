@@ -119,6 +119,7 @@ def digests_send():
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app."""
+    from coordination.auth.cli import users_cli
     from coordination.planner.cli import planner_cli
     from coordination.territories.cli import territories_cli
 
@@ -126,3 +127,4 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(territories_cli)
     app.cli.add_command(planner_cli)
+    app.cli.add_command(users_cli)

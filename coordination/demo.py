@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from coordination.auth import demo as auth_demo
 from coordination.auth.models import DigestFrequency, Role
 from coordination.auth.services import create_user, find_user_by_email
 from coordination.campaigns import demo as campaigns_demo
@@ -50,6 +51,7 @@ def load_demo_data(now: datetime) -> bool:
     _demo_editions(now)
     db.session.flush()
     # Each domain adds its own story on top of the accounts, territories and editions.
+    auth_demo.load_demo(now)
     campaigns_demo.load_demo(now)
     clubs_demo.load_demo(now)
     stops_demo.load_demo(now)

@@ -2,11 +2,26 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from coordination.auth.models import DigestFrequency
+from coordination.auth.models import DigestFrequency, Role
+
+ROLE_LABELS = {
+    Role.STAFF: _l("Staff (InnovENT-E team)"),
+    Role.REVIEWER: _l("Reviewer"),
+    Role.TERRITORY_CONTACT: _l("Territory contact"),
+    Role.PARTNER_CONTACT: _l("Partner contact"),
+}
 
 
 def strip(value):
@@ -50,7 +65,42 @@ class ProfileForm(FlaskForm):
         ],
         default=DigestFrequency.OFF.value,
     )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def role_choices() -> list[SelectChoice]:
+    """The roles, labelled in the reader's language."""
+    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        id="invite-email",
+        filters=[strip],
+        validators=[InputRequired(), Email(), Length(max=254)],
+    )
+    name = StringField(_l("Name"), id="invite-name", filters=[strip], validators=[Length(max=200)])
+    roles = MultiCheckboxField(_l("Roles"), id="invite-roles", choices=role_choices)
+    locale = SelectField(
+        _l("Language of the email"),
+        id="invite-locale",
+        choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")],
+    )
+
+
+class RolesForm(FlaskForm):
+    roles = MultiCheckboxField(_l("Roles"), choices=role_choices)
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[Optional(), Length(max=200)]
+    )
     new_password = PasswordField(
-        _l("New password (leave empty to keep the current one)"),
-        validators=[Optional(), Length(min=12, max=200)],
+        _l("New password"), validators=[InputRequired(), Length(min=12, max=200)]
     )

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.core.models import TimestampMixin
@@ -36,7 +36,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="fr")
     is_active: Mapped[bool] = mapped_column(default=True)
     digest_frequency: Mapped[str] = mapped_column(String(10), default=DigestFrequency.OFF)
+    #: Set at every sign-in, by password or by link.
     last_sign_in_at: Mapped[datetime | None]
+    #: When the person asked for their account to be erased (staff carry it out).
+    erasure_requested_at: Mapped[datetime | None]
+    #: When the account was erased: its personal data is gone, the row keeps history.
+    erased_at: Mapped[datetime | None]
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -80,3 +85,37 @@ class LoginToken(db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class AccountAction(enum.StrEnum):
+    CREATED = "created"
+    INVITED = "invited"
+    ROLES_CHANGED = "roles_changed"
+    DEACTIVATED = "deactivated"
+    REACTIVATED = "reactivated"
+    ERASURE_REQUESTED = "erasure_requested"
+    ERASED = "erased"
+
+
+class AccountEvent(db.Model):
+    """One line of the audit log of accounts and roles, written with the change itself."""
+
+    __tablename__ = "account_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    #: Who acted; empty for the command line (see `via`) or an erased account.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: "web" or "cli".
+    via: Mapped[str] = mapped_column(String(10), default="web")
+    target_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: The target's address at the time; blanked when the account is erased.
+    target_email: Mapped[str] = mapped_column(String(254), default="")
+    roles_before: Mapped[list] = mapped_column(JSON, default=list)
+    roles_after: Mapped[list] = mapped_column(JSON, default=list)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    target: Mapped[User | None] = relationship(foreign_keys=[target_id])

@@ -82,10 +82,12 @@ def _hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_login_link(user: User, now: datetime, next_path: str | None = None) -> str:
-    """Create a one-time sign-in link, queue the email carrying it, return the URL."""
+def create_login_link(
+    user: User, now: datetime, next_path: str | None = None, max_age: timedelta | None = None
+) -> str:
+    """Create a one-time sign-in link (no email) and return its URL."""
     secret = secrets.token_urlsafe(32)
-    max_age = timedelta(minutes=current_app.config["LOGIN_LINK_MAX_AGE_MINUTES"])
+    max_age = max_age or login_link_max_age()
     token = LoginToken(
         user_id=user.id,
         token_hash=_hash_token(secret),
@@ -95,10 +97,21 @@ def issue_login_link(user: User, now: datetime, next_path: str | None = None) ->
     )
     db.session.add(token)
     db.session.flush()
-    url = external_url("auth.link_sign_in", token=secret)
+    return external_url("auth.link_sign_in", token=secret)
+
+
+def login_link_max_age() -> timedelta:
+    """How long a sign-in link works (LOGIN_LINK_MAX_AGE_MINUTES)."""
+    return timedelta(minutes=current_app.config["LOGIN_LINK_MAX_AGE_MINUTES"])
+
+
+def issue_login_link(user: User, now: datetime, next_path: str | None = None) -> str:
+    """Create a one-time sign-in link, queue the email carrying it, return the URL."""
+    url = create_login_link(user, now, next_path)
+    max_age = login_link_max_age()
     queue_email_to(
         user,
-        key=f"login-link:{token.id}",
+        key=f"login-link:{_hash_token(url)[:32]}",
         template="auth/login_link",
         context={"user": user, "url": url, "minutes": int(max_age.total_seconds() // 60)},
         now=now,
@@ -149,3 +162,28 @@ def safe_next_path(path: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return path
+
+
+def is_recent(iso_moment: str | None, now: datetime, minutes: int) -> bool:
+    """Whether an ISO timestamp (from the session) lies within the last `minutes`."""
+    try:
+        moment = datetime.fromisoformat(iso_moment) if iso_moment else None
+    except (TypeError, ValueError):
+        return False
+    return (
+        moment is not None
+        and moment.tzinfo is not None
+        and now - moment <= timedelta(minutes=minutes)
+        and moment <= now
+    )
+
+
+def may_change_password(user: User, current_password: str | None, by_recent_link: bool) -> bool:
+    """A new password needs the current one, or a sign-in by one-time link just before."""
+    if by_recent_link:
+        return True
+    return bool(
+        user.password_hash
+        and current_password
+        and check_password_hash(user.password_hash, current_password)
+    )

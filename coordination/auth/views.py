@@ -15,7 +15,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from coordination.auth import services
-from coordination.auth.forms import ConfirmLinkForm, LoginLinkForm, ProfileForm, SignInForm
+from coordination.auth.forms import (
+    ChangePasswordForm,
+    ConfirmLinkForm,
+    LoginLinkForm,
+    ProfileForm,
+    SignInForm,
+)
 from coordination.auth.models import Role
 from coordination.core.clock import utcnow
 from coordination.extensions import db, limiter
@@ -79,6 +85,8 @@ def link_sign_in(token: str):
         db.session.rollback()
         return render_template("auth/confirm_link.html", form=form, valid=False), 410
     _sign_in(login_token.user)
+    # A fresh link sign-in stands in for the current password for a few minutes.
+    session["link_signed_in_at"] = utcnow().isoformat()
     db.session.commit()
     flash(_("You are signed in."), "success")
     return redirect(login_token.next_path or url_for("main.home"))
@@ -103,9 +111,39 @@ def profile():
         current_user.locale = form.locale.data
         if is_staff:
             current_user.digest_frequency = form.digest_frequency.data
-        if form.new_password.data:
-            services.set_password(current_user, form.new_password.data)
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form, is_staff=is_staff)
+
+
+def _recent_link_sign_in() -> bool:
+    minutes = current_app.config["PASSWORD_CHANGE_LINK_WINDOW_MINUTES"]
+    return services.is_recent(session.get("link_signed_in_at"), utcnow(), minutes)
+
+
+@bp.route("/profil/mot-de-passe", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    has_password = bool(current_user.password_hash)
+    by_link = _recent_link_sign_in()
+    if form.validate_on_submit():
+        if services.may_change_password(current_user, form.current_password.data, by_link):
+            services.set_password(current_user, form.new_password.data)
+            session.pop("link_signed_in_at", None)
+            db.session.commit()
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("auth.profile"))
+        if has_password:
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            form.new_password.errors.append(
+                _("Sign in with a one-time link first: then you can set a password.")
+            )
+    return render_template(
+        "auth/change_password.html", form=form, has_password=has_password, by_link=by_link
+    )
+
+
+from coordination.auth import account_views, privacy_views  # noqa: E402, F401  (same blueprint)

@@ -4,7 +4,7 @@ import logging
 from datetime import datetime
 
 from coordination.extensions import db
-from coordination.participants import services
+from coordination.participants import retention, services
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,17 @@ def send_questionnaires(now: datetime) -> None:
         log.info("participants: %s questionnaires queued", count)
 
 
+def anonymise_past_participants(now: datetime) -> None:
+    """Blank participants' details once their edition ended past the retention period."""
+    count = retention.anonymise_past_participants(now)
+    db.session.commit()
+    if count:
+        log.info("participants: %s registrations anonymised", count)
+
+
 def register_jobs(add_job, config) -> None:
     """Add this domain's jobs to the scheduler."""
     add_job(expire_offers, "participants_expire_offers", minutes=10)
     add_job(send_reminders, "participants_reminders", minutes=30)
     add_job(send_questionnaires, "participants_questionnaires", minutes=30)
+    add_job(anonymise_past_participants, "participants_anonymise", hours=24)

@@ -135,6 +135,8 @@ class Registration(db.Model):
     checked_in_at: Mapped[datetime | None]
     questionnaire_sent_at: Mapped[datetime | None]
     questionnaire_reminded_at: Mapped[datetime | None]
+    #: When the person's details were blanked (retention period over, or account erased).
+    anonymised_at: Mapped[datetime | None]
 
     stop: Mapped[Stop] = relationship()
     commune: Mapped[Commune | None] = relationship()

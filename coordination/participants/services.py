@@ -553,6 +553,8 @@ def send_questionnaires(now: datetime) -> int:
             Stop.ends_at > window,
             Stop.ends_at <= now,
             Registration.cancelled_at.is_(None),
+            # Blanked people (erased, or past retention) are not asked.
+            Registration.anonymised_at.is_(None),
             Registration.checked_in_at.is_not(None),
             NeedResponse.id.is_(None),
             or_(

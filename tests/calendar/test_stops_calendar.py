@@ -1,6 +1,6 @@
-from datetime import UTC, datetime, timedelta
+"""Stops in calendars: public feeds, invitations on confirm/move/cancel, reminders."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 import vobject

@@ -7,6 +7,8 @@ import threading
 from contextlib import contextmanager
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 from sqlalchemy import text
 from werkzeug.serving import is_running_from_reloader
@@ -28,7 +30,7 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
 
-    def add_job(func, job_id: str, **interval):
+    def add_job(func, job_id: str, every_minutes: int | None = None, **interval):
         def run():
             with app.app_context():
                 try:
@@ -39,9 +41,14 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
                 finally:
                     db.session.remove()
 
-        scheduler.add_job(
-            run, "interval", id=job_id, name=job_id, next_run_time=utcnow(), **interval
+        # A job that sends what falls due at a given minute runs on the clock's marks
+        # (:00, :05, …), so it leaves within minutes of its time whenever the process started.
+        trigger = (
+            CronTrigger(minute=f"*/{every_minutes}", timezone=app.config["TIMEZONE"])
+            if every_minutes
+            else IntervalTrigger(**interval)
         )
+        scheduler.add_job(run, trigger, id=job_id, name=job_id, next_run_time=utcnow())
 
     from coordination.calendar.jobs import register_jobs as calendar_jobs
     from coordination.campaigns.jobs import register_jobs as campaign_jobs

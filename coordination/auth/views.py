@@ -19,6 +19,7 @@ from coordination.auth.forms import ConfirmLinkForm, LoginLinkForm, ProfileForm,
 from coordination.auth.models import Role
 from coordination.core.clock import utcnow
 from coordination.extensions import db, limiter
+from coordination.notifications.digests import start_from_next_slot
 
 bp = Blueprint("auth", __name__)
 
@@ -101,8 +102,9 @@ def profile():
     if form.validate_on_submit():
         current_user.name = form.name.data or ""
         current_user.locale = form.locale.data
-        if is_staff:
+        if is_staff and current_user.digest_frequency != form.digest_frequency.data:
             current_user.digest_frequency = form.digest_frequency.data
+            start_from_next_slot(current_user, utcnow())
         if form.new_password.data:
             services.set_password(current_user, form.new_password.data)
         db.session.commit()

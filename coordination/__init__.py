@@ -10,6 +10,7 @@ from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config
+from coordination.core.guards import register_request_guards
 from coordination.core.text import parse_id
 from coordination.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -36,6 +37,8 @@ def create_app(config: Config | None = None) -> Flask:
     db.init_app(app)
     _configure_sqlite(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    # Before CSRF and every view: a request with a NUL is refused whatever it asks.
+    register_request_guards(app)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -58,7 +60,7 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
     )
     _log_overlaps_once(scheduler)
 
-    def add_job(func, job_id: str, **interval):
+    def add_job(func, job_id: str, every_minutes: int | None = None, **interval):
         def run():
             with app.app_context():
                 try:
@@ -69,9 +71,14 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
                 finally:
                     db.session.remove()
 
-        scheduler.add_job(
-            run, "interval", id=job_id, name=job_id, next_run_time=utcnow(), **interval
+        # A job that sends what falls due at a given minute runs on the clock's marks
+        # (:00, :05, …), so it leaves within minutes of its time whenever the process started.
+        trigger = (
+            CronTrigger(minute=f"*/{every_minutes}", timezone=app.config["TIMEZONE"])
+            if every_minutes
+            else IntervalTrigger(**interval)
         )
+        scheduler.add_job(run, trigger, id=job_id, name=job_id, next_run_time=utcnow())
 
     from coordination.calendar.jobs import register_jobs as calendar_jobs
     from coordination.campaigns.jobs import register_jobs as campaign_jobs

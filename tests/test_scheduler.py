@@ -18,11 +18,37 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_scheduler_has_the_platforms_jobs(app):
     scheduler = build_scheduler(app)
-    jobs = {job.id: job.trigger.interval.total_seconds() for job in scheduler.get_jobs()}
+    jobs = {
+        job.id: job.trigger.interval.total_seconds()
+        for job in scheduler.get_jobs()
+        if hasattr(job.trigger, "interval")
+    }
     assert jobs["deliver_outbox"] == app.config["DELIVERY_INTERVAL_SECONDS"]
-    assert jobs["send_digests"] == 300
     assert jobs["purge_club_registrations"] == 3600
     assert all(interval > 0 for interval in jobs.values())
+
+
+def test_jobs_that_send_at_a_given_minute_run_on_the_clocks_five_minute_marks(app):
+    from datetime import UTC, datetime
+
+    scheduler = build_scheduler(app)
+    triggers = {job.id: job.trigger for job in scheduler.get_jobs()}
+    # Whenever the process started (here 07:26:41 Paris), the next turns are 07:30, 07:35.
+    started = datetime(2026, 3, 30, 5, 26, 41, tzinfo=UTC)
+    for job_id in (
+        "send_digests",
+        "send_stop_reminders",
+        "campaigns_draft_reminders",
+        "participants_reminders",
+        "participants_questionnaires",
+        "participants_expire_offers",
+    ):
+        first = triggers[job_id].get_next_fire_time(None, started)
+        second = triggers[job_id].get_next_fire_time(first, first)
+        assert (first.astimezone(UTC), second.astimezone(UTC)) == (
+            datetime(2026, 3, 30, 5, 30, tzinfo=UTC),
+            datetime(2026, 3, 30, 5, 35, tzinfo=UTC),
+        ), job_id
 
 
 def start_scheduler(database_url: str, instance: Path, log: Path, **extra) -> subprocess.Popen:

@@ -25,6 +25,7 @@ from coordination.auth.forms import (
 from coordination.auth.models import Role
 from coordination.core.clock import utcnow
 from coordination.extensions import db, limiter
+from coordination.notifications.digests import start_from_next_slot
 
 bp = Blueprint("auth", __name__)
 
@@ -109,8 +110,9 @@ def profile():
     if form.validate_on_submit():
         current_user.name = form.name.data or ""
         current_user.locale = form.locale.data
-        if is_staff:
+        if is_staff and current_user.digest_frequency != form.digest_frequency.data:
             current_user.digest_frequency = form.digest_frequency.data
+            start_from_next_slot(current_user, utcnow())
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))

@@ -18,4 +18,4 @@ def send_reminders(now: datetime) -> None:
 
 def register_jobs(add_job, config) -> None:
     """Add this domain's jobs to the scheduler."""
-    add_job(send_reminders, "send_stop_reminders", seconds=900)
+    add_job(send_reminders, "send_stop_reminders", every_minutes=5)

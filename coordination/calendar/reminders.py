@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from coordination.calendar import queries
 from coordination.calendar.models import ReminderRule
 from coordination.calendar.services import host_accounts
-from coordination.core.clock import to_local
+from coordination.core.clock import shift_local_days, to_local
 from coordination.core.urls import external_url
 from coordination.extensions import db
 from coordination.notifications.services import queue_email_to
@@ -72,6 +72,18 @@ def reminder_key(stop: Stop, user_id: int, days: int) -> str:
     return f"reminder:stop:{stop.id}:user:{user_id}:P{days}D:{start}"
 
 
+def due_at(stop: Stop, days: int) -> datetime:
+    """When the "`days` days before" reminder of a stop leaves: the same Paris time."""
+    return shift_local_days(stop.starts_at, -days)
+
+
+def _is_due(stop: Stop, days: int, now: datetime) -> bool:
+    # A reminder whose time had passed when the stop was confirmed is no catch-up: the
+    # invitation just told them. One missed while the scheduler was down still goes.
+    moment = due_at(stop, days)
+    return moment <= now and (stop.confirmed_at is None or moment >= stop.confirmed_at)
+
+
 def send_due_reminders(now: datetime) -> int:
     """Queue the reminders due at `now` for confirmed stops still ahead (no commit)."""
     horizon = now + timedelta(days=366)
@@ -91,7 +103,7 @@ def send_due_reminders(now: datetime) -> int:
     queued = 0
     for stop in stops:
         for audience, days in rules[stop.edition_id].items():
-            due = [d for d in days if stop.starts_at - timedelta(days=d) <= now]
+            due = [d for d in days if _is_due(stop, d, now)]
             if not due:
                 continue
             # After a long outage only the nearest reminder goes: no burst of stale ones.

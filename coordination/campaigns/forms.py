@@ -11,7 +11,6 @@ from wtforms import (
     DecimalField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -35,6 +34,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from coordination.campaigns.catalogue import AVAILABILITY_ROWS, CONTACT_ROWS, CORE_LABELS, THEMES
 from coordination.campaigns.models import Decision, QuestionKind
 from coordination.core.clock import local_datetime
+from coordination.core.forms import SubForm
 from coordination.core.validators import WithinPlatformYears
 
 
@@ -159,7 +159,7 @@ class InviteForm(FlaskForm):
     )
 
 
-class ContactForm(Form):
+class ContactForm(SubForm):
     name = StringField(_l("Name"), filters=[strip], validators=[Length(max=200)])
     function = StringField(_l("Function"), filters=[strip], validators=[Length(max=200)])
     email = EmailField(
@@ -168,7 +168,7 @@ class ContactForm(Form):
     phone = StringField(_l("Phone"), filters=[strip], validators=[Length(max=40)])
 
 
-class RangeForm(Form):
+class RangeForm(SubForm):
     start = DateField(_l("From"), validators=[Optional(), WithinPlatformYears()])
     end = DateField(_l("To"), validators=[Optional(), WithinPlatformYears()])
 

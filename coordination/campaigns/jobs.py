@@ -19,4 +19,4 @@ def remind_drafts(now: datetime) -> None:
 
 def register_jobs(add_job, config) -> None:
     """Add this domain's jobs to the scheduler."""
-    add_job(remind_drafts, "campaigns_draft_reminders", minutes=15)
+    add_job(remind_drafts, "campaigns_draft_reminders", every_minutes=5)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.auth.models import User
 from coordination.core.models import QuestionMixin, TimestampMixin
+from coordination.core.types import UTCDateTime
 from coordination.extensions import db
 from coordination.territories.models import Territory
 
@@ -128,6 +129,9 @@ application_members = Table(
     db.metadata,
     Column("application_id", ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    #: When the person began the draft or was invited to it (reminders due before that
+    #: moment are not theirs); empty for rows older than the column.
+    Column("joined_at", UTCDateTime(), nullable=True),
 )
 
 

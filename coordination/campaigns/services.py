@@ -15,7 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from coordination.auth.models import Role, User
 from coordination.auth.services import ensure_user, grant_role, issue_login_link
@@ -39,8 +39,9 @@ from coordination.campaigns.models import (
     Decision,
     QuestionKind,
     Review,
+    application_members,
 )
-from coordination.core.clock import to_local
+from coordination.core.clock import shift_local_days, to_local
 from coordination.core.text import parse_id
 from coordination.core.urls import external_url
 from coordination.extensions import db
@@ -182,9 +183,24 @@ def start_application(call: Call, user: User, now: datetime) -> Application:
     application = Application(
         call=call, created_by_id=user.id, members=[user], form_data={}, status="draft"
     )
+    application.created_at = now
     db.session.add(application)
     db.session.flush()
+    _record_joined(application, user, now)
     return application
+
+
+def _record_joined(application: Application, user: User, now: datetime) -> None:
+    """Note when a person joined a draft (its reminders due earlier are not theirs)."""
+    db.session.execute(
+        update(application_members)
+        .where(
+            application_members.c.application_id == application.id,
+            application_members.c.user_id == user.id,
+            application_members.c.joined_at.is_(None),
+        )
+        .values(joined_at=now)
+    )
 
 
 def save_draft(application: Application, form_data: dict, now: datetime) -> None:
@@ -206,6 +222,8 @@ def invite_member(application: Application, email: str, now: datetime) -> User:
     user = ensure_user(email, Role.TERRITORY_CONTACT)
     if user not in application.members:
         application.members.append(user)
+        db.session.flush()
+        _record_joined(application, user, now)
     db.session.flush()
     if user.is_active:
         issue_login_link(
@@ -589,19 +607,43 @@ def release_decisions(call: Call, now: datetime, staff: User | None = None) -> i
 
 # --- Reminders ------------------------------------------------------------------------
 
-#: Lead times of the draft reminders, as in their idempotency keys.
-REMINDER_LEADS = {"P7D": timedelta(days=7), "P1D": timedelta(days=1)}
+#: Lead times of the draft reminders in calendar days, nearest first, as in their keys.
+REMINDER_LEADS = {"P1D": 1, "P7D": 7}
+
+
+def draft_reminder_due(call: Call, now: datetime) -> tuple[str, datetime] | None:
+    """The nearest draft reminder of a call reached at `now` (its lead and time), if any."""
+    for lead, days in REMINDER_LEADS.items():
+        moment = shift_local_days(call.closes_at, -days)
+        if moment <= now:
+            return lead, moment
+    return None
 
 
 def send_draft_reminders(now: datetime) -> int:
     """Remind the members of drafts 7 days and 1 day before the deadline, each once."""
     queued = 0
+    # A day's margin in SQL (daylight saving); draft_reminder_due has the exact rule.
     calls = db.session.scalars(
-        select(Call).where(Call.closes_at > now, Call.closes_at <= now + timedelta(days=7))
+        select(Call).where(Call.closes_at > now, Call.closes_at <= now + timedelta(days=8))
     )
     for call in calls:
         # Only the nearest lead time reached: a draft begun 3 days out gets no "7 days" mail.
-        lead = "P1D" if call.closes_at - now <= REMINDER_LEADS["P1D"] else "P7D"
+        reached = draft_reminder_due(call, now)
+        if reached is None:
+            continue
+        lead, moment = reached
+        joined = {
+            (row.application_id, row.user_id): row.joined_at
+            for row in db.session.execute(
+                select(application_members)
+                .join(Application, Application.id == application_members.c.application_id)
+                .where(
+                    Application.call_id == call.id,
+                    Application.status == ApplicationStatus.DRAFT,
+                )
+            )
+        }
         drafts = db.session.scalars(
             select(Application).where(
                 Application.call_id == call.id, Application.status == ApplicationStatus.DRAFT
@@ -609,6 +651,10 @@ def send_draft_reminders(now: datetime) -> int:
         )
         for application in drafts:
             for member in application.members:
+                # Who began or joined the draft after the reminder's time had no need of it.
+                joined_at = joined.get((application.id, member.id))
+                if joined_at is not None and joined_at > moment:
+                    continue
                 key = f"campaigns:draft-reminder:{application.id}:user:{member.id}:{lead}"
                 if _already_queued(key):
                     continue

@@ -41,6 +41,7 @@ from coordination.clubs.models import (
 from coordination.clubs.queries import find_clubs, slug_in_use
 from coordination.clubs.services import clean_siret
 from coordination.core.clock import local_datetime, to_local
+from coordination.core.text import MAX_ID, MAX_SEARCH_LENGTH
 from coordination.core.validators import WithinPlatformYears
 from coordination.extensions import db
 from coordination.territories.queries import all_territories, region_choices
@@ -187,8 +188,9 @@ class RegistrationForm(OrganisationFieldsMixin, FlaskForm):
     )
     club_query = StringField(
         _l("Find clubs by territory, city or département"),
-        validators=[Optional(), Length(max=100)],
-        filters=[_strip],
+        validators=[Optional()],
+        # Cut as the GET search is: a longer pattern is too complex for SQLite's LIKE.
+        filters=[_strip, lambda value: value[:MAX_SEARCH_LENGTH] if value else value],
     )
     club_region = SelectField(_l("Région of the clubs"), validators=[Optional()])
     club_ids = MultiCheckboxField(_l("Clubs to join"), coerce=int)
@@ -260,7 +262,7 @@ class ContactForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     #: The request's version when the page was shown: an old form cannot act on a newer state.
-    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     decision = HiddenField(validators=[InputRequired()])
     reason = TextAreaField(_l("Reason (sent to the contact)"), validators=[Length(max=2000)])
 

@@ -16,6 +16,9 @@ def search_key(value: str) -> str:
 
 MAX_ID = 2**31 - 1
 
+#: Searches are cut to this many characters (a longer LIKE pattern fails on SQLite).
+MAX_SEARCH_LENGTH = 100
+
 
 def parse_id(value: str | None) -> int | None:
     """A row id typed or posted by a client, or None if it cannot be one.

@@ -63,6 +63,29 @@ def latest_slot(now: datetime, frequency: str) -> datetime:
         day -= timedelta(days=1)
 
 
+def start_from_next_slot(user: User, now: datetime) -> None:
+    """After a digest is turned on or its frequency changed, the first goes at the next
+    slot, not at once: the slot just passed is recorded as done, with nothing sent."""
+    if user.digest_frequency not in PERIODS:
+        return
+    slot = latest_slot(now, user.digest_frequency)
+    done = db.session.scalar(
+        select(DigestRun.id).where(DigestRun.user_id == user.id, DigestRun.slot_at == slot)
+    )
+    if done is None:
+        db.session.add(
+            DigestRun(
+                user_id=user.id,
+                frequency=user.digest_frequency,
+                slot_at=slot,
+                period_start_at=slot,
+                message_key=None,
+                created_at=now,
+            )
+        )
+        db.session.flush()
+
+
 @dataclass
 class DigestReport:
     sent: int = 0

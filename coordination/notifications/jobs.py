@@ -34,4 +34,4 @@ def send_digests(now: datetime) -> None:
 def register_jobs(add_job, config) -> None:
     """Add this domain's jobs to the scheduler."""
     add_job(deliver_outbox, "deliver_outbox", seconds=config["DELIVERY_INTERVAL_SECONDS"])
-    add_job(send_digests, "send_digests", seconds=300)
+    add_job(send_digests, "send_digests", every_minutes=5)

@@ -43,7 +43,7 @@ def anonymise_past_participants(now: datetime) -> None:
 
 def register_jobs(add_job, config) -> None:
     """Add this domain's jobs to the scheduler."""
-    add_job(expire_offers, "participants_expire_offers", minutes=10)
-    add_job(send_reminders, "participants_reminders", minutes=30)
-    add_job(send_questionnaires, "participants_questionnaires", minutes=30)
+    add_job(expire_offers, "participants_expire_offers", every_minutes=5)
+    add_job(send_reminders, "participants_reminders", every_minutes=5)
+    add_job(send_questionnaires, "participants_questionnaires", every_minutes=5)
     add_job(anonymise_past_participants, "participants_anonymise", hours=24)

@@ -12,7 +12,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from coordination.calendar.events import stop_event
 from coordination.calendar.ics import Person, build_invitation
-from coordination.core.clock import local_datetime, to_local
+from coordination.core.clock import local_datetime, shift_local_days, to_local
 from coordination.core.text import search_key
 from coordination.core.urls import external_url
 from coordination.extensions import db
@@ -437,14 +437,26 @@ def reminder_key(stop: Stop, registration: Registration, days: int) -> str:
     return f"reminder:stop:{stop.id}:participant:{registration.id}:P{days}D:{start}"
 
 
+def reminder_due_at(stop: Stop) -> datetime:
+    """When participants' reminder of a stop leaves: the same Paris time, N days before."""
+    return shift_local_days(stop.starts_at, -REMINDER_DAYS)
+
+
 def send_reminders(now: datetime) -> int:
     """Remind registered participants of confirmed stops starting within two days."""
-    lead = timedelta(days=REMINDER_DAYS)
-    stops = db.session.scalars(
-        select(Stop).where(
-            Stop.status == StopStatus.CONFIRMED, Stop.starts_at > now, Stop.starts_at <= now + lead
+    # A day's margin in SQL (daylight saving); the exact Paris-time rule below.
+    stops = [
+        stop
+        for stop in db.session.scalars(
+            select(Stop).where(
+                Stop.status == StopStatus.CONFIRMED,
+                Stop.starts_at > now,
+                Stop.starts_at <= now + timedelta(days=REMINDER_DAYS + 1),
+            )
         )
-    ).all()
+        if reminder_due_at(stop) <= now
+        and (stop.confirmed_at is None or stop.confirmed_at <= reminder_due_at(stop))
+    ]
     if not stops:
         return 0
     registrations = db.session.scalars(
@@ -460,7 +472,7 @@ def send_reminders(now: datetime) -> int:
     for registration in registrations:
         stop = registration.stop
         # Who registered inside the reminder window just had a confirmation.
-        if registration.registered_at > stop.starts_at - lead:
+        if registration.registered_at > reminder_due_at(stop):
             continue
         queue_email(
             key=reminder_key(stop, registration, REMINDER_DAYS),
@@ -561,8 +573,9 @@ def send_questionnaires(now: datetime) -> int:
                 Registration.questionnaire_sent_at.is_(None),
                 and_(
                     Registration.questionnaire_reminded_at.is_(None),
+                    # A day's margin (daylight saving); the exact rule is below.
                     Registration.questionnaire_sent_at
-                    <= now - timedelta(days=QUESTIONNAIRE_REMINDER_DAYS),
+                    <= now - timedelta(days=QUESTIONNAIRE_REMINDER_DAYS - 1),
                 ),
             ),
         )
@@ -575,6 +588,10 @@ def send_questionnaires(now: datetime) -> int:
         if registration.questionnaire_sent_at is None:
             _questionnaire_email(registration, questionnaire, now, reminder=False)
             registration.questionnaire_sent_at = now
+        elif (
+            shift_local_days(registration.questionnaire_sent_at, QUESTIONNAIRE_REMINDER_DAYS) > now
+        ):
+            continue
         else:
             _questionnaire_email(registration, questionnaire, now, reminder=True)
             registration.questionnaire_reminded_at = now

@@ -8,7 +8,6 @@ from wtforms import (
     EmailField,
     FieldList,
     FloatField,
-    Form,
     FormField,
     IntegerField,
     StringField,
@@ -25,6 +24,7 @@ from wtforms.validators import (
 )
 
 from coordination.core.clock import to_local
+from coordination.core.forms import SubForm
 from coordination.core.validators import WithinPlatformYears
 from coordination.extensions import db
 from coordination.territories.models import Commune
@@ -37,7 +37,7 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ContactForm(Form):
+class ContactForm(SubForm):
     name = StringField(_l("Name"), filters=[strip], validators=[Length(max=200)])
     function = StringField(_l("Function"), filters=[strip], validators=[Length(max=200)])
     email = EmailField(
@@ -50,7 +50,7 @@ class ContactForm(Form):
             raise ValidationError(_l("Give this contact's email."))
 
 
-class AgendaItemForm(Form):
+class AgendaItemForm(SubForm):
     title = StringField(_l("Workshop-debate"), filters=[strip], validators=[Length(max=300)])
     starts_on = TimeField(_l("Time"), validators=[Optional()])
     room = StringField(_l("Room"), filters=[strip], validators=[Length(max=200)])

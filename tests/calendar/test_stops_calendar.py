@@ -1,6 +1,6 @@
 """Stops in calendars: public feeds, invitations on confirm/move/cancel, reminders."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 import vobject
@@ -95,7 +95,8 @@ def test_territory_feed_and_the_hosts_personal_feed(client, stop_setup, db_sessi
 
 def test_reminders_go_once_per_audience_and_lead_time(stop_setup, db_session, now):
     stop, people = stop_setup(starts_in=timedelta(days=20))
-    confirm_stop(stop, None, now)
+    # Confirmed 35 days ahead; the scheduler was down when the 30-day reminder fell due.
+    confirm_stop(stop, None, now - timedelta(days=15))
     send_due_reminders(now)  # hosts: 30 days before has passed; partners: not yet
     send_due_reminders(now + timedelta(minutes=15))
     hosts = messages(db_session, "reminder:")
@@ -110,7 +111,7 @@ def test_reminders_go_once_per_audience_and_lead_time(stop_setup, db_session, no
 
 def test_a_moved_stop_reminds_again_for_its_new_date(stop_setup, db_session, now):
     stop, _people = stop_setup(starts_in=timedelta(days=20))
-    confirm_stop(stop, None, now)
+    confirm_stop(stop, None, now - timedelta(days=15))
     send_due_reminders(now)
     reschedule_stop(
         stop, stop.starts_at + timedelta(days=3), stop.ends_at + timedelta(days=3), None, now
@@ -137,6 +138,30 @@ def test_after_an_outage_only_the_nearest_due_reminder_goes(stop_setup, db_sessi
     assert not any(":P14D:" in k or ":P30D:" in k for k in keys)
     # After the stop has started, nothing more goes.
     assert send_due_reminders(stop.starts_at + timedelta(minutes=1)) == 0
+
+
+def test_a_stop_confirmed_late_sends_no_catch_up_reminder(stop_setup, db_session, now):
+    stop, people = stop_setup(starts_in=timedelta(days=20))
+    confirm_stop(stop, None, now)  # 20 days ahead: the hosts' 30-day reminder had passed
+    assert send_due_reminders(now + timedelta(minutes=5)) == 0
+    assert messages(db_session, "reminder:") == []
+    # The next ones go at their time: the partners' 14-day reminder, then the hosts' 7-day.
+    send_due_reminders(stop.starts_at - timedelta(days=14))
+    send_due_reminders(stop.starts_at - timedelta(days=7))
+    keys = sorted(m.idempotency_key.split(":")[5] for m in messages(db_session, "reminder:"))
+    assert keys == ["P14D", "P14D", "P7D"]
+
+
+def test_stop_reminders_keep_the_paris_clock_time_across_daylight_saving(
+    stop_setup, db_session, now
+):
+    from coordination.calendar.reminders import due_at
+
+    stop, _people = stop_setup(starts_in=timedelta(days=20))
+    # 10:00 in Paris on Thursday 2 April 2026 (summer time); 14 days before is winter time.
+    stop.starts_at = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
+    assert due_at(stop, 14) == datetime(2026, 3, 19, 9, 0, tzinfo=UTC)  # 10:00 in Paris
+    assert due_at(stop, 2) == datetime(2026, 3, 31, 8, 0, tzinfo=UTC)
 
 
 def test_staff_set_lead_times_per_edition_and_audience(

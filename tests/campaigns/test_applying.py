@@ -180,3 +180,21 @@ def test_upload_pdf_is_stored_outside_static_under_a_random_name(
     download = client.get(f"/appels/candidatures/{application.id}/fichiers/{record.id}")
     assert download.status_code == 200
     assert download.data == PDF
+
+
+def test_nested_rows_errors_are_in_french(client, call, contact, sign_in, db_session):
+    sign_in(contact)
+    response = client.post(
+        f"/appels/{call.id}/candidature",
+        data={
+            "action": "submit",
+            "contacts-0-name": "Lina",
+            "contacts-0-email": "pas-une-adresse",
+            "availability-0-start": "31/02/2026",
+        },
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Adresse électronique non valide." in body
+    assert "Invalid email address." not in body
+    assert "Not a valid date value." not in body

@@ -172,3 +172,19 @@ def test_requests_list_query_count_does_not_grow(
     assert db_session.scalar(select(Membership).where(Membership.status == "pending")) is not None
     assert page.count('data-membership-id="') == 2
     assert len(with_three) == len(with_one)
+
+
+def test_an_out_of_range_version_is_a_form_error_not_a_500(
+    client, make_club, staff, sign_in, db_session
+):
+    club = make_club()
+    [membership] = _registered(client, [club.id])
+    sign_in(staff)
+
+    response = client.post(
+        f"/clubs/demandes/{membership.id}", data={"version": str(2**31), "decision": "approve"}
+    )
+
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert (membership.status, membership.version) == (MembershipStatus.PENDING, 1)

@@ -183,3 +183,17 @@ def test_confirmation_skips_clubs_closed_meanwhile(client, make_club, now, db_se
 
     assert confirm_registration(secret, utcnow()) == []
     assert _count(PartnerOrganisation) == 1
+
+
+def test_a_very_long_search_in_the_registration_form_is_cut_not_a_500(client, make_club):
+    club = make_club("Club Somme-Aisne")
+    typed = "Somme" + "x" * 10_000
+
+    response = client.post(
+        "/clubs/inscription", data=registration_data([], club_query=typed, action="search")
+    )
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'value="{typed[:100]}"' in page
+    assert f'value="{club.id}"' not in page  # nothing matches the cut search

@@ -161,3 +161,30 @@ def test_building_digests_costs_the_same_queries_for_1_or_10_recipients(
     one = run_with(1, now)
     ten = run_with(10, now + timedelta(days=1))
     assert one == ten
+
+
+def test_turning_a_digest_on_sends_none_before_the_next_0730(
+    client, db_session, make_user, sign_in
+):
+    import time_machine
+
+    user = make_user("staff@example.org", roles=("staff",), name="Camille")
+    call_closing(db_session, utc(2026, 4, 2, 10))
+    with time_machine.travel(utc(2026, 3, 30, 9, 0), tick=False):  # 11:00 in Paris
+        sign_in(user)
+        response = client.post(
+            "/profil", data={"name": "Camille", "locale": "fr", "digest_frequency": "daily"}
+        )
+        assert (response.status_code, response.location) == (302, "/profil")
+    db_session.expire_all()
+    assert user.digest_frequency == "daily"
+    assert send_due_digests(utc(2026, 3, 30, 9, 5)).sent == 0
+    assert digests(db_session) == []
+    # The first one leaves at the next slot, 07:30 in Paris the next morning.
+    assert send_due_digests(utc(2026, 3, 31, 5, 25)).sent == 0
+    assert send_due_digests(utc(2026, 3, 31, 5, 30)).sent == 1
+    [run] = db_session.scalars(
+        select(DigestRun).where(DigestRun.message_key.is_not(None), DigestRun.user_id == user.id)
+    )
+    assert run.slot_at == utc(2026, 3, 31, 5, 30)
+    assert len(digests(db_session)) == 1

@@ -8,7 +8,7 @@ task outside its first window costs `first_window_weight`, each day between the 
 and the last stop of one région costs `region_weight`. A task that cannot be placed is
 left out at a prohibitive cost, so the answer always says which ones could not fit.
 
-The routing core (tsptw.solve_routing) first orders the tasks by their windows and
+The routing core (tsptw.solve, PyVRP) first orders the tasks by their windows and
 distances; the order, laid greedily on the calendar, is CP-SAT's starting hint.
 """
 
@@ -20,7 +20,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
-from coordination.planner import tsptw
+from coordination.planner import ortools_routing, tsptw
 
 #: CP-SAT works on integers: km are counted in tenths.
 KM = 10
@@ -49,6 +49,9 @@ class Settings:
     region_weight: int = 5
     time_limit: float = 10.0
     workers: int = 2
+    #: The routing core ordering the tasks: "pyvrp", or "ortools" (the previous core,
+    #: kept for the benchmark's comparison).
+    routing: str = "pyvrp"
 
 
 @dataclass
@@ -224,8 +227,10 @@ def _locked_conflict(tasks: list[Task], settings: Settings) -> bool:
     )
 
 
-def _routing_order(tasks: list[Task], time_limit: float) -> list[int]:
-    """The routing core's order of the tasks: windows in days, travel in km."""
+def _routing_order(tasks: list[Task], time_limit: float, routing: str = "pyvrp") -> list[int]:
+    """The routing core's order of the tasks: windows in days, a day per stop, travel in
+    km; by closing then opening day when no order meets every window (an overfull
+    calendar: the day-assignment then says which stops cannot fit)."""
     origin = min(d for t in tasks for d in t.days)
     n = len(tasks) + 1
     cost = [[0.0] * n for _ in range(n)]
@@ -240,7 +245,12 @@ def _routing_order(tasks: list[Task], time_limit: float) -> list[int]:
         (float((t.days[0] - origin).days), float((t.days[-1] - origin).days)) for t in tasks
     ]
     instance = tsptw.Instance(travel=cost, windows=windows)
-    result = tsptw.solve_routing(instance, time_limit, durations=durations)
+    if routing == "ortools":
+        result = ortools_routing.solve_routing(instance, time_limit, durations=durations)
+    else:
+        result = tsptw.solve(instance, time_limit, durations=durations)
+    if not result.tour:
+        return sorted(range(len(tasks)), key=lambda i: (tasks[i].days[-1], tasks[i].days[0], i))
     return [node - 1 for node in result.tour[1:-1]]
 
 
@@ -251,7 +261,11 @@ def solve(tasks: list[Task], settings: Settings) -> Solution:
     if not tasks:
         return Solution(status="optimal", objective=0.0, bound=0.0)
 
-    order = _routing_order(tasks, max(settings.time_limit * 0.2, 0.2)) if len(tasks) > 1 else [0]
+    order = (
+        _routing_order(tasks, max(settings.time_limit * 0.2, 0.2), settings.routing)
+        if len(tasks) > 1
+        else [0]
+    )
     hint = _greedy(tasks, order, settings)
     if len(hint) < len(tasks) and not _locked_conflict(tasks, settings):
         hint = _calendar(tasks, hint, settings, settings.time_limit * 0.1)

@@ -11,12 +11,14 @@ Every tour returned is re-checked by `tourcheck`, which shares no code with the 
 
 import math
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyvrp
+from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.IteratedLocalSearch import IteratedLocalSearchCallbacks, IteratedLocalSearchParams
 
 from coordination.planner.tourcheck import TourCheck, check_tour
@@ -145,16 +147,25 @@ class _Watch(IteratedLocalSearchCallbacks):
             self.report(elapsed, _tour_of(best))
 
 
-class _Stop:
-    """Stops at the time limit, or when `should_stop` says so (a cancelled job)."""
+#: PyVRP's cost of a solution that is not feasible is the largest int64: anything below
+#: this is a valid tour.
+INFEASIBLE_COST = 2**62
 
-    def __init__(self, deadline: float, should_stop: Callable[[], bool] | None):
+
+class _Stop:
+    """Stops at the time limit, or when `should_stop` says so (a cancelled job); notes
+    the first valid tour, which the initial local search may already have found."""
+
+    def __init__(self, deadline: float, should_stop: Callable[[], bool] | None, watch: _Watch):
         self.deadline = deadline
         self.should_stop = should_stop
+        self.watch = watch
         self.calls = 0
 
     def __call__(self, best_cost: int) -> bool:
         self.calls += 1
+        if self.watch.first_valid_after is None and best_cost < INFEASIBLE_COST:
+            self.watch.first_valid_after = time.monotonic() - self.watch.started
         if time.monotonic() >= self.deadline:
             return True
         # Asking the caller is cheap but not free: every 1000 iterations is enough.
@@ -220,22 +231,23 @@ def solve(
     if hint:
         initial = pyvrp.Solution(data, [[node - 1 for node in hint]])
     params = pyvrp.SolveParams(ils=IteratedLocalSearchParams(callbacks=watch))
-    outcome = pyvrp.solve(
-        data,
-        _Stop(started + time_limit, should_stop),
-        seed=seed,
-        collect_stats=False,
-        display=False,
-        params=params,
-        initial_solution=initial,
-    )
+    with warnings.catch_warnings():
+        # PyVRP warns when its penalties top out: the tour found is then late, which
+        # the result says in words.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        outcome = pyvrp.solve(
+            data,
+            _Stop(started + time_limit, should_stop, watch),
+            seed=seed,
+            collect_stats=False,
+            display=False,
+            params=params,
+            initial_solution=initial,
+        )
     if not outcome.is_feasible():
         result = result_of(instance, None, started)
         result.notes.append(f"no tour meets every window after {time_limit:g} s")
         return result
-    if watch.first_valid_after is None:
-        # Valid from the start (a valid hint): on_best never fired.
-        watch.first_valid_after = 0.0
     result = result_of(
         instance, _tour_of(outcome.best), started, durations, watch.first_valid_after
     )

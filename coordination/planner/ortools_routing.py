@@ -37,8 +37,7 @@ def solve_routing(
     cost_matrix = [[round(value * SCALE) for value in row] for row in instance.travel]
     # Times rounded up: every tour routing accepts is valid with the true values.
     time_matrix = [
-        [math.ceil(value * SCALE - 1e-6) for value in row]
-        for row in (durations or instance.travel)
+        [math.ceil(value * SCALE - 1e-6) for value in row] for row in (durations or instance.travel)
     ]
     cost_index = routing.RegisterTransitMatrix(cost_matrix)
     time_index = routing.RegisterTransitMatrix(time_matrix)

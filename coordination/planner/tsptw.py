@@ -184,12 +184,14 @@ def _data(instance: Instance, durations: list[list[float]] | None) -> pyvrp.Prob
     n = instance.n
     distance = np.rint(np.asarray(instance.travel, dtype=float) * SCALE).astype(np.int64)
     # Times rounded up: a tour PyVRP finds on time is on time with the true values.
-    duration = np.ceil(
-        np.asarray(durations or instance.travel, dtype=float) * SCALE - 1e-6
-    ).astype(np.int64)
+    duration = np.ceil(np.asarray(durations or instance.travel, dtype=float) * SCALE - 1e-6).astype(
+        np.int64
+    )
     np.fill_diagonal(distance, 0)
     np.fill_diagonal(duration, 0)
-    windows = [(math.ceil(e * SCALE - 1e-6), math.floor(lt * SCALE + 1e-6)) for e, lt in instance.windows]
+    windows = [
+        (math.ceil(e * SCALE - 1e-6), math.floor(lt * SCALE + 1e-6)) for e, lt in instance.windows
+    ]
     depot_early, depot_late = windows[0]
     return pyvrp.ProblemData(
         locations=[pyvrp.Location(0, 0) for _ in range(n)],

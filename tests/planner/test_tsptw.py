@@ -168,9 +168,7 @@ def _matrices(path):
 
 
 def test_solve_stops_when_asked():
-    result = tsptw.solve(
-        tsptw.read(DATA / "rc_201.1.txt"), time_limit=30, should_stop=lambda: True
-    )
+    result = tsptw.solve(tsptw.read(DATA / "rc_201.1.txt"), time_limit=30, should_stop=lambda: True)
 
     assert result.seconds < 5
 

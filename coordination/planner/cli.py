@@ -45,3 +45,30 @@ def tsptw_command(path: str, time_limit: float, seed: int) -> None:
         f"first_valid_after={first or 0:.2f}s"
     )
     click.echo(result.line())
+
+
+@planner_cli.command("work")
+@click.option("--once", is_flag=True, help="Run what is queued, then stop.")
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.5),
+    default=5.0,
+    show_default=True,
+    help="Seconds between looks at the queue.",
+)
+def work_command(once: bool, poll: float) -> None:
+    """Run queued planner runs (what the scheduler process does every few seconds)."""
+    import time
+
+    from coordination.core.clock import utcnow
+    from coordination.extensions import db
+    from coordination.planner.jobs import run_planner
+
+    while True:
+        count = run_planner(utcnow())
+        db.session.remove()
+        if count:
+            click.echo(f"planner runs done: {count}")
+        if once:
+            return
+        time.sleep(poll)

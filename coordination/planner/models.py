@@ -58,7 +58,9 @@ class PlannerRun(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default=RunStatus.QUEUED)
     #: The weights and time limit staff chose (services.Weights as a dict).
@@ -77,3 +79,11 @@ class PlannerRun(db.Model):
 
     edition: Mapped[Edition] = relationship()
     by: Mapped[User | None] = relationship()
+
+    def settings_form_data(self) -> dict:
+        """The run's settings as the propose form's fields."""
+        return {
+            "first_window_weight": self.settings.get("first_window"),
+            "region_weight": self.settings.get("region"),
+            "time_limit": self.settings.get("time_limit"),
+        }

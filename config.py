@@ -97,6 +97,12 @@ class Config:
     DELIVERY_INTERVAL_SECONDS = int(os.environ.get("DELIVERY_INTERVAL_SECONDS", "10"))
     DIGEST_HOUR = os.environ.get("DIGEST_HOUR", "07:30")
 
+    # Planner runs (solves outside the web request)
+    PLANNER_WORKERS = int(os.environ.get("PLANNER_WORKERS", "2"))
+    PLANNER_POLL_SECONDS = int(os.environ.get("PLANNER_POLL_SECONDS", "5"))
+    PLANNER_HEARTBEAT_SECONDS = float(os.environ.get("PLANNER_HEARTBEAT_SECONDS", "1"))
+    PLANNER_STALE_SECONDS = int(os.environ.get("PLANNER_STALE_SECONDS", "60"))
+
     def __init__(self) -> None:
         secret = os.environ.get("SECRET_KEY")
         if not secret:

@@ -85,6 +85,7 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
     from coordination.clubs.jobs import register_jobs as club_jobs
     from coordination.notifications.jobs import register_jobs as notification_jobs
     from coordination.participants.jobs import register_jobs as participant_jobs
+    from coordination.planner.jobs import register_jobs as planner_jobs
     from coordination.stops.jobs import register_jobs as stop_jobs
 
     for register_jobs in (
@@ -94,6 +95,7 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
         stop_jobs,
         calendar_jobs,
         participant_jobs,
+        planner_jobs,
     ):
         register_jobs(add_job, app.config)
     return scheduler

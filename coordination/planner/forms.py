@@ -32,3 +32,7 @@ class LockForm(FlaskForm):
 
 class AcceptForm(FlaskForm):
     """The stops ticked and their proposed days travel as plain fields (stop, day_<id>)."""
+
+
+class RestartForm(FlaskForm):
+    """Restart a computation whose worker stopped (CSRF only)."""

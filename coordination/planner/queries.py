@@ -1,15 +1,19 @@
 """Reads of the planner screen."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from flask import url_for
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordination.campaigns.models import Edition
 from coordination.core.clock import to_local
 from coordination.extensions import db
-from coordination.planner.models import PlannerLock
+from coordination.planner.models import PlannerLock, PlannerRun, RunStatus
 from coordination.planner.recheck import PlannedStop
+from coordination.planner.runs import is_stale
 from coordination.planner.services import RuleCheck, plan_km, rule_checks
 from coordination.stops.models import Stop, StopStatus
 from coordination.stops.warnings import PlanWarnings, check_plan, edition_stops, rules_for
@@ -67,3 +71,62 @@ def weeks(days: dict[int, date], titles: dict[int, str]) -> list[tuple[date, lis
 def day_of(stop: Stop) -> date:
     """A stop's Paris day."""
     return to_local(stop.starts_at).date()
+
+
+def _status_label(status: str) -> str:
+    return {
+        RunStatus.QUEUED: _("waiting for the worker"),
+        RunStatus.RUNNING: _("computing"),
+        RunStatus.DONE: _("done"),
+        RunStatus.FAILED: _("failed"),
+    }[status]
+
+
+def run_status(run: PlannerRun, now: datetime) -> dict:
+    """A run as the page and its polling read it: status, progress, best plan so far."""
+    stale = is_stale(run, now)
+    plan = run.best_plan or {}
+    days = plan.get("days", {})
+    titles = (
+        dict(
+            db.session.execute(
+                select(Stop.id, Stop.title).where(Stop.id.in_([int(k) for k in days]))
+            ).all()
+        )
+        if days
+        else {}
+    )
+    ordered = sorted(days.items(), key=lambda item: (item[1], int(item[0])))
+    return {
+        "id": run.id,
+        "status": run.status,
+        "label": _("stopped: no news from the worker") if stale else _status_label(run.status),
+        "progress": run.progress,
+        "is_active": run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and not stale,
+        "is_stale": stale,
+        "started": format_datetime(run.started_at, "HH:mm:ss") if run.started_at else None,
+        "error": run.error,
+        "best": {
+            "placed": len(days),
+            "unplaced": len(plan.get("unplaced", [])),
+            "km": round(plan.get("km", 0)),
+            "summary": _(
+                "Best plan so far: %(placed)s stops placed, %(unplaced)s without a day, "
+                "%(km)s km of travel.",
+                placed=len(days),
+                unplaced=len(plan.get("unplaced", [])),
+                km=round(plan.get("km", 0)),
+            ),
+            "stops": [
+                {
+                    "id": int(key),
+                    "title": titles.get(int(key), "?"),
+                    "day": format_date(date.fromisoformat(day), "EEE d MMM"),
+                }
+                for key, day in ordered
+            ],
+        }
+        if days
+        else None,
+        "url": url_for("planner.run_json", slug=run.edition.slug, run_id=run.id),
+    }

@@ -301,9 +301,32 @@ def _region(stop: Stop) -> str | None:
     return stop.territory.region_code if stop.territory is not None else None
 
 
+@dataclass
+class Prepared:
+    """What the solver needs of an edition, and what its answer is read against."""
+
+    edition: Edition
+    weights: Weights
+    rules: StopRules
+    stops: list[Stop]
+    locked: set[int]
+    fixed: set[int]
+    candidates: dict[int, list[date]]
+    tasks: list[solver.Task]
+    settings: solver.Settings
+    conflicts: list[str]
+
+
 def propose(edition: Edition, weights: Weights, now: datetime) -> Proposal:
     """A date for every stop of the edition meeting every hard rule, with short travel;
     or, when that is impossible, the best plan found and the conflicts in words."""
+    prepared = prepare(edition, weights, now)
+    return review(prepared, solver.solve(prepared.tasks, prepared.settings))
+
+
+def prepare(edition: Edition, weights: Weights, now: datetime) -> Prepared:
+    """The edition's stops as solver tasks (locked, held and past stops fixed on their
+    day), with the conflicts known before solving, in words."""
     if not 1 <= weights.time_limit <= MAX_TIME_LIMIT:
         raise PlannerError(
             _("The time limit must be between 1 and %(max)s seconds.", max=MAX_TIME_LIMIT)
@@ -311,7 +334,6 @@ def propose(edition: Edition, weights: Weights, now: datetime) -> Proposal:
     rules = rules_for(edition.id)
     stops = [s for s in edition_stops(edition.id) if s.status != StopStatus.CANCELLED]
     locked = locked_stop_ids(edition.id)
-    titles = {s.id: s.title for s in stops}
     conflicts: list[str] = []
     tasks: list[solver.Task] = []
     fixed: set[int] = set()
@@ -367,7 +389,38 @@ def propose(edition: Edition, weights: Weights, now: datetime) -> Proposal:
                 end=_day(edition.ends_on),
             )
         )
-    solution = solver.solve(tasks, settings)
+    return Prepared(
+        edition, weights, rules, stops, locked, fixed, candidates, tasks, settings, conflicts
+    )
+
+
+def solution_of_plan(plan: dict) -> solver.Solution:
+    """A stored plan (a run's JSON: days by stop id, the stops left out) as a Solution."""
+    solution = solver.Solution(
+        days={int(k): date.fromisoformat(v) for k, v in plan.get("days", {}).items()},
+        unplaced=[int(k) for k in plan.get("unplaced", [])],
+        status=plan.get("status", "unknown"),
+        seconds=plan.get("seconds", 0.0),
+        objective=plan.get("objective"),
+        bound=plan.get("bound"),
+    )
+    solution.travel_km = plan.get("km", 0.0)
+    return solution
+
+
+def review(prepared: Prepared, solution: solver.Solution) -> Proposal:
+    """The solver's answer read against every rule by the warnings service, with the
+    conflicts per stop in words."""
+    edition, weights, rules = prepared.edition, prepared.weights, prepared.rules
+    stops, locked, fixed = prepared.stops, prepared.locked, prepared.fixed
+    candidates, tasks = prepared.candidates, prepared.tasks
+    conflicts = list(prepared.conflicts)
+    titles = {s.id: s.title for s in stops}
+    # Only tasks the solver was given can be left out by it (a stored plan may be older
+    # than a stop's new windows).
+    known = {t.key for t in tasks if not t.is_fixed}
+    solution.days = {k: d for k, d in solution.days.items() if k in known}
+    solution.unplaced = [k for k in solution.unplaced if k in known]
     unplaced = list(solution.unplaced) + [
         s.id for s in stops if s.id in candidates and not candidates[s.id]
     ]

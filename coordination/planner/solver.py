@@ -8,19 +8,20 @@ task outside its first window costs `first_window_weight`, each day between the 
 and the last stop of one région costs `region_weight`. A task that cannot be placed is
 left out at a prohibitive cost, so the answer always says which ones could not fit.
 
-The routing core (tsptw.solve_routing) first orders the tasks by their windows and
+The routing core (tsptw.solve, PyVRP) first orders the tasks by their windows and
 distances; the order, laid greedily on the calendar, is CP-SAT's starting hint.
 """
 
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from ortools.sat.python import cp_model
 
-from coordination.planner import tsptw
+from coordination.planner import ortools_routing, tsptw
 
 #: CP-SAT works on integers: km are counted in tenths.
 KM = 10
@@ -49,6 +50,9 @@ class Settings:
     region_weight: int = 5
     time_limit: float = 10.0
     workers: int = 2
+    #: The routing core ordering the tasks: "pyvrp", or "ortools" (the previous core,
+    #: kept for the benchmark's comparison).
+    routing: str = "pyvrp"
 
 
 @dataclass
@@ -72,17 +76,31 @@ class Solution:
         return max(self.objective - self.bound, 0.0) / self.objective
 
 
-class _FirstComplete(cp_model.CpSolverSolutionCallback):
-    """Notes when the first solution leaving no task out arrives."""
+#: What a progress callback receives: seconds so far, the days of the tasks placed and
+#: the keys of those left out (each call a better plan than the last).
+PlanProgress = Callable[[float, dict[int, date], list[int]], None]
 
-    def __init__(self, started: float):
+
+class _FirstComplete(cp_model.CpSolverSolutionCallback):
+    """Notes when the first solution leaving no task out arrives; reports each better
+    plan to `on_plan` and stops the search when `should_stop` says so."""
+
+    def __init__(self, started: float, on_plan=None, should_stop=None, read=None):
         super().__init__()
         self.started = started
         self.at: float | None = None
+        self.on_plan = on_plan
+        self.should_stop = should_stop
+        self.read = read
 
     def on_solution_callback(self) -> None:
+        elapsed = time.monotonic() - self.started
         if self.at is None and self.objective_value < UNPLACED_COST:
-            self.at = time.monotonic() - self.started
+            self.at = elapsed
+        if self.on_plan is not None and self.read is not None:
+            self.on_plan(elapsed, *self.read(self.boolean_value))
+        if self.should_stop is not None and self.should_stop():
+            self.stop_search()
 
 
 def distance_km(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
@@ -224,8 +242,12 @@ def _locked_conflict(tasks: list[Task], settings: Settings) -> bool:
     )
 
 
-def _routing_order(tasks: list[Task], time_limit: float) -> list[int]:
-    """The routing core's order of the tasks: windows in days, travel in km."""
+def _routing_order(
+    tasks: list[Task], time_limit: float, routing: str = "pyvrp", should_stop=None
+) -> list[int]:
+    """The routing core's order of the tasks: windows in days, a day per stop, travel in
+    km; by closing then opening day when no order meets every window (an overfull
+    calendar: the day-assignment then says which stops cannot fit)."""
     origin = min(d for t in tasks for d in t.days)
     n = len(tasks) + 1
     cost = [[0.0] * n for _ in range(n)]
@@ -240,18 +262,33 @@ def _routing_order(tasks: list[Task], time_limit: float) -> list[int]:
         (float((t.days[0] - origin).days), float((t.days[-1] - origin).days)) for t in tasks
     ]
     instance = tsptw.Instance(travel=cost, windows=windows)
-    result = tsptw.solve_routing(instance, time_limit, durations=durations)
+    if routing == "ortools":
+        result = ortools_routing.solve_routing(instance, time_limit, durations=durations)
+    else:
+        result = tsptw.solve(instance, time_limit, durations=durations, should_stop=should_stop)
+    if not result.tour:
+        return sorted(range(len(tasks)), key=lambda i: (tasks[i].days[-1], tasks[i].days[0], i))
     return [node - 1 for node in result.tour[1:-1]]
 
 
-def solve(tasks: list[Task], settings: Settings) -> Solution:
-    """The best plan found within the time limit (see the module's docstring)."""
+def solve(
+    tasks: list[Task],
+    settings: Settings,
+    on_plan: PlanProgress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Solution:
+    """The best plan found within the time limit (see the module's docstring);
+    `on_plan` hears of each better plan, `should_stop()` ends the search early."""
     started = time.monotonic()
     tasks = [t for t in tasks if t.days]
     if not tasks:
         return Solution(status="optimal", objective=0.0, bound=0.0)
 
-    order = _routing_order(tasks, max(settings.time_limit * 0.2, 0.2)) if len(tasks) > 1 else [0]
+    order = (
+        _routing_order(tasks, max(settings.time_limit * 0.2, 0.2), settings.routing, should_stop)
+        if len(tasks) > 1
+        else [0]
+    )
     hint = _greedy(tasks, order, settings)
     if len(hint) < len(tasks) and not _locked_conflict(tasks, settings):
         hint = _calendar(tasks, hint, settings, settings.time_limit * 0.1)
@@ -382,7 +419,23 @@ def solve(tasks: list[Task], settings: Settings) -> Solution:
     solver.parameters.repair_hint = True
     # Probing the big circuit model costs seconds per round and gains little here.
     solver.parameters.cp_model_probing_level = 1
-    first_complete = _FirstComplete(started)
+
+    def read(value) -> tuple[dict[int, date], list[int]]:
+        days: dict[int, date] = {}
+        left_out = []
+        for i, task in enumerate(tasks):
+            if not value(placed[i]):
+                left_out.append(task.key)
+            elif task.is_fixed:
+                days[task.key] = task.days[0]
+            else:
+                days[task.key] = next(d for d in task.days if value(x[i, d]))
+        return days, left_out
+
+    if on_plan is not None and hint:
+        # The routing order laid on the calendar is already a plan worth showing.
+        on_plan(time.monotonic() - started, dict(hint), [t.key for t in tasks if t.key not in hint])
+    first_complete = _FirstComplete(started, on_plan, should_stop, read)
     status = solver.solve(model, first_complete)
 
     solution = Solution(
@@ -390,15 +443,7 @@ def solve(tasks: list[Task], settings: Settings) -> Solution:
         complete_after=first_complete.at,
     )
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        for i, task in enumerate(tasks):
-            if not solver.boolean_value(placed[i]):
-                solution.unplaced.append(task.key)
-            elif task.is_fixed:
-                solution.days[task.key] = task.days[0]
-            else:
-                solution.days[task.key] = next(
-                    d for d in task.days if solver.boolean_value(x[i, d])
-                )
+        solution.days, solution.unplaced = read(solver.boolean_value)
         solution.status = "optimal" if status == cp_model.OPTIMAL else "feasible"
         solution.objective = solver.objective_value / KM
         solution.bound = solver.best_objective_bound / KM

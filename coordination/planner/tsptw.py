@@ -1,26 +1,30 @@
-"""The routing core: the travelling salesman with time windows (TSPTW), pure.
+"""The routing core: the travelling salesman with time windows (TSPTW), on PyVRP.
 
 Reads the usual text format (n; an n×n travel matrix whose entries include the service
 time at the origin; n lines "earliest latest"; node 0 is the depot) and solves it with
-OR-Tools' routing library: travel as the arc cost, the windows as a time dimension where
-waiting is allowed. The cost of a tour is the sum of the matrix entries along it, back to
-the depot included, the convention of the published best-known results.
+PyVRP's iterated local search: one vehicle, the travel as distance, the windows hard
+(PyVRP penalises lateness while it searches but only a tour without any is "feasible"),
+everything scaled to integers. The cost of a tour is the sum of the matrix entries along
+it, back to the depot included, the convention of the published best-known results.
+Every tour returned is re-checked by `tourcheck`, which shares no code with the solver.
 """
 
 import math
 import time
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-from ortools.sat.python import cp_model
+import numpy as np
+import pyvrp
+from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.IteratedLocalSearch import IteratedLocalSearchCallbacks, IteratedLocalSearchParams
 
-#: Routing works on integers: times and costs are scaled by this much.
+from coordination.planner.tourcheck import TourCheck, check_tour
+
+#: The solvers work on integers: times and costs are scaled by this much.
 SCALE = 10_000
-#: Tolerance when checking a tour against the windows with the unscaled values.
-EPSILON = 1e-6
-#: Cost per scaled time unit of arriving after a window closes (routing only).
-LATENESS_PENALTY = 1000
 
 
 class InstanceError(ValueError):
@@ -39,18 +43,23 @@ class Instance:
 
 @dataclass
 class Result:
-    #: The tour, starting and ending at the depot (0).
+    #: The tour, starting and ending at the depot (0); empty when none was found.
     tour: list[int]
     cost: float
-    #: Nodes reached after their window closes (0 for a valid tour).
-    violations: int
-    is_complete: bool
+    check: TourCheck
     seconds: float = 0.0
+    #: Seconds until the first tour meeting every window (None: none in time).
+    first_valid_after: float | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
     def is_feasible(self) -> bool:
-        return self.is_complete and self.violations == 0
+        """The independent check found every node visited once, each within its window."""
+        return bool(self.tour) and self.check.is_valid
+
+    @property
+    def violations(self) -> int:
+        return len(self.check.late)
 
     def line(self) -> str:
         """The one-line answer: `cost=<number> tour=0 a b … 0`."""
@@ -73,6 +82,8 @@ def parse(text: str) -> Instance:
     travel = [values[i * n : (i + 1) * n] for i in range(n)]
     rest = values[n * n :]
     windows = [(rest[2 * i], rest[2 * i + 1]) for i in range(n)]
+    if any(earliest > latest for earliest, latest in windows):
+        raise InstanceError("a window closes before it opens")
     return Instance(travel=travel, windows=windows)
 
 
@@ -81,212 +92,167 @@ def read(path: str | Path) -> Instance:
     return parse(Path(path).read_text())
 
 
-def evaluate(
-    instance: Instance, tour: list[int], durations: list[list[float]] | None = None
-) -> tuple[float, int]:
-    """The cost of a tour (0 … 0) and how many nodes it reaches after their window."""
-    durations = durations or instance.travel
-    cost = 0.0
-    now = instance.windows[tour[0]][0]
-    violations = 0
-    for a, b in zip(tour, tour[1:], strict=False):
-        cost += instance.travel[a][b]
-        earliest, latest = instance.windows[b]
-        now = max(now + durations[a][b], earliest)
-        if now > latest + EPSILON:
-            violations += 1
-    return cost, violations
+def write(instance: Instance) -> str:
+    """The instance in the text format `parse` reads."""
+    lines = [str(instance.n)]
+    lines += [" ".join(f"{value:g}" for value in row) for row in instance.travel]
+    lines += [f"{earliest:g} {latest:g}" for earliest, latest in instance.windows]
+    return "\n".join(lines) + "\n"
 
 
-def _initial_order(instance: Instance) -> list[int]:
-    """A starting tour: the nodes by closing time, then opening time (often feasible)."""
-    return sorted(
-        range(1, instance.n), key=lambda i: (instance.windows[i][1], instance.windows[i][0])
-    )
-
-
-def solve_routing(
+def result_of(
     instance: Instance,
-    time_limit: float = 10.0,
-    hint: list[int] | None = None,
-    strategy: str = "PATH_CHEAPEST_ARC",
+    tour: list[int] | None,
+    started: float,
     durations: list[list[float]] | None = None,
+    first_valid_after: float | None = None,
 ) -> Result:
-    """The best tour found within `time_limit` seconds (every node visited if possible).
-
-    `hint` is a starting order of the nodes (without the depot); `durations` is a time
-    matrix when time is not the travel cost (the cost of the result is still `travel`'s).
-    """
-    started = time.monotonic()
-    n = instance.n
-    if n == 1:
-        return Result(tour=[0, 0], cost=instance.travel[0][0], violations=0, is_complete=True)
-
-    manager = pywrapcp.RoutingIndexManager(n, 1, 0)
-    routing = pywrapcp.RoutingModel(manager)
-    cost_matrix = [[round(value * SCALE) for value in row] for row in instance.travel]
-    # Times are rounded up so that every tour routing accepts is valid with the true values.
-    time_matrix = [
-        [math.ceil(value * SCALE - EPSILON) for value in row]
-        for row in (durations or instance.travel)
-    ]
-
-    # Matrices rather than Python callbacks: the search never calls back into Python.
-    cost_index = routing.RegisterTransitMatrix(cost_matrix)
-    time_index = routing.RegisterTransitMatrix(time_matrix)
-    routing.SetArcCostEvaluatorOfAllVehicles(cost_index)
-
-    horizon = math.floor(max(latest for _, latest in instance.windows) * SCALE) + 1
-    # Slack (waiting) and lateness both allowed, so every order has a value: closing
-    # times are soft with a penalty far above any travel, which guides local search from
-    # late tours to valid ones much better than hard windows or optional nodes do.
-    routing.AddDimension(time_index, horizon * 4, horizon * 4, False, "time")
-    dimension = routing.GetDimensionOrDie("time")
-    for node in range(n):
-        earliest, latest = instance.windows[node]
-        indexes = (routing.Start(0), routing.End(0)) if node == 0 else (manager.NodeToIndex(node),)
-        for index in indexes:
-            dimension.CumulVar(index).SetMin(math.ceil(earliest * SCALE))
-            dimension.SetCumulVarSoftUpperBound(index, math.floor(latest * SCALE), LATENESS_PENALTY)
-    routing.AddVariableMinimizedByFinalizer(dimension.CumulVar(routing.End(0)))
-
-    parameters = pywrapcp.DefaultRoutingSearchParameters()
-    parameters.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
-    parameters.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    )
-    parameters.time_limit.FromMilliseconds(max(int(time_limit * 1000), 100))
-    parameters.log_search = False
-
-    routing.CloseModelWithParameters(parameters)
-    start_order = hint if hint is not None else _initial_order(instance)
-    initial = routing.ReadAssignmentFromRoutes([start_order], True) if hint else None
-    solution = (
-        routing.SolveFromAssignmentWithParameters(initial, parameters)
-        if initial is not None
-        else routing.SolveWithParameters(parameters)
-    )
-
-    notes = []
-    if solution is None:
-        tour = [0, *start_order, 0]
-        notes.append("no solution found; the starting order is returned")
-    else:
-        tour = []
-        index = routing.Start(0)
-        while not routing.IsEnd(index):
-            tour.append(manager.IndexToNode(index))
-            index = solution.Value(routing.NextVar(index))
-        tour.append(0)
-    cost, violations = evaluate(instance, tour, durations)
+    """A solver's tour as a Result, its cost and validity from the independent check."""
+    if not tour:
+        return Result(
+            tour=[],
+            cost=math.inf,
+            check=TourCheck(cost=math.inf, malformed=True),
+            seconds=time.monotonic() - started,
+        )
+    check = check_tour(instance.travel, instance.windows, tour, durations)
     return Result(
         tour=tour,
-        cost=cost,
-        violations=violations,
-        is_complete=len(set(tour)) == n,
+        cost=check.cost,
+        check=check,
         seconds=time.monotonic() - started,
-        notes=notes,
+        first_valid_after=first_valid_after if check.is_valid else None,
     )
 
 
-#: CP-SAT's scale for times and costs (its integers are exact; 1/1000 is finer than the data).
-SAT_SCALE = 1000
+#: What a progress callback receives: seconds so far and the best valid tour so far.
+Progress = Callable[[float, list[int]], None]
 
 
-def solve_sat(
-    instance: Instance, time_limit: float, hint: list[int] | None = None, workers: int = 2
-) -> tuple[Result | None, float | None]:
-    """CP-SAT on the circuit formulation: the best tour found and a lower bound on its cost."""
-    started = time.monotonic()
+class _Watch(IteratedLocalSearchCallbacks):
+    """Notes when the first valid tour arrives and reports every better valid tour."""
+
+    def __init__(self, started: float, on_best: Progress | None):
+        self.started = started
+        self.report = on_best
+        self.first_valid_after: float | None = None
+
+    def on_best(self, best) -> None:
+        if not best.is_feasible():
+            return
+        elapsed = time.monotonic() - self.started
+        if self.first_valid_after is None:
+            self.first_valid_after = elapsed
+        if self.report is not None:
+            self.report(elapsed, _tour_of(best))
+
+
+#: PyVRP's cost of a solution that is not feasible is the largest int64: anything below
+#: this is a valid tour.
+INFEASIBLE_COST = 2**62
+
+
+class _Stop:
+    """Stops at the time limit, or when `should_stop` says so (a cancelled job); notes
+    the first valid tour, which the initial local search may already have found."""
+
+    def __init__(self, deadline: float, should_stop: Callable[[], bool] | None, watch: _Watch):
+        self.deadline = deadline
+        self.should_stop = should_stop
+        self.watch = watch
+        self.calls = 0
+
+    def __call__(self, best_cost: int) -> bool:
+        self.calls += 1
+        if self.watch.first_valid_after is None and best_cost < INFEASIBLE_COST:
+            self.watch.first_valid_after = time.monotonic() - self.watch.started
+        if time.monotonic() >= self.deadline:
+            return True
+        # Asking the caller is cheap but not free: every 1000 iterations is enough.
+        return self.should_stop is not None and self.calls % 1000 == 0 and self.should_stop()
+
+
+def _tour_of(solution) -> list[int]:
+    """The tour of PyVRP's one route as node numbers (its clients count from 0)."""
+    routes = solution.routes()
+    visits = [a.idx + 1 for a in routes[0] if a.is_client()] if routes else []
+    return [0, *visits, 0]
+
+
+def _data(instance: Instance, durations: list[list[float]] | None) -> pyvrp.ProblemData:
+    """PyVRP's model of the instance: one depot, one vehicle, integer-scaled matrices."""
     n = instance.n
-    model = cp_model.CpModel()
-    windows = [
-        (math.ceil(earliest * SAT_SCALE - EPSILON), math.floor(latest * SAT_SCALE + EPSILON))
-        for earliest, latest in instance.windows
-    ]
-    durations = [
-        [math.ceil(value * SAT_SCALE - EPSILON) for value in row] for row in instance.travel
-    ]
-    costs = [[round(value * SAT_SCALE) for value in row] for row in instance.travel]
-    times = [model.new_int_var(low, high, f"t{node}") for node, (low, high) in enumerate(windows)]
-    # Leaving the depot at its opening is never worse: waiting is allowed everywhere.
-    model.add(times[0] == windows[0][0])
-    arcs = []
-    objective = []
-    literal_of = {}
-    for i in range(n):
-        for j in range(n):
-            if i == j:
-                continue
-            arrival = windows[i][0] + durations[i][j]
-            # An arc that cannot reach the next window in time is never used.
-            if j != 0 and arrival > windows[j][1]:
-                continue
-            if j == 0 and arrival > windows[0][1]:
-                continue
-            literal = model.new_bool_var(f"a{i}_{j}")
-            arcs.append((i, j, literal))
-            literal_of[i, j] = literal
-            objective.append(costs[i][j] * literal)
-            if j != 0:
-                model.add(times[j] >= times[i] + durations[i][j]).only_enforce_if(literal)
-            else:
-                model.add(times[i] + durations[i][0] <= windows[0][1]).only_enforce_if(literal)
-    model.add_circuit(arcs)
-    model.minimize(sum(objective))
-    if hint:
-        tour = [0, *hint, 0]
-        used = set(zip(tour, tour[1:], strict=False))
-        for (i, j), literal in literal_of.items():
-            model.add_hint(literal, (i, j) in used)
-
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(time_limit, 0.1)
-    solver.parameters.num_workers = workers
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, None
-    successor = {i: j for (i, j), literal in literal_of.items() if solver.boolean_value(literal)}
-    tour = [0]
-    while len(tour) <= n:
-        tour.append(successor[tour[-1]])
-        if tour[-1] == 0:
-            break
-    cost, violations = evaluate(instance, tour)
-    bound = solver.best_objective_bound / SAT_SCALE
-    result = Result(
-        tour=tour,
-        cost=cost,
-        violations=violations,
-        is_complete=len(set(tour)) == n,
-        seconds=time.monotonic() - started,
-        notes=["optimal" if status == cp_model.OPTIMAL else "feasible"],
+    distance = np.rint(np.asarray(instance.travel, dtype=float) * SCALE).astype(np.int64)
+    # Times rounded up: a tour PyVRP finds on time is on time with the true values.
+    duration = np.ceil(np.asarray(durations or instance.travel, dtype=float) * SCALE - 1e-6).astype(
+        np.int64
     )
-    return result, bound
+    np.fill_diagonal(distance, 0)
+    np.fill_diagonal(duration, 0)
+    windows = [
+        (math.ceil(e * SCALE - 1e-6), math.floor(lt * SCALE + 1e-6)) for e, lt in instance.windows
+    ]
+    depot_early, depot_late = windows[0]
+    return pyvrp.ProblemData(
+        locations=[pyvrp.Location(0, 0) for _ in range(n)],
+        clients=[
+            pyvrp.Client(location=i, tw_early=windows[i][0], tw_late=windows[i][1])
+            for i in range(1, n)
+        ],
+        depots=[pyvrp.Depot(location=0, tw_early=depot_early, tw_late=depot_late)],
+        vehicle_types=[
+            pyvrp.VehicleType(num_available=1, tw_early=depot_early, tw_late=depot_late)
+        ],
+        distance_matrices=[distance],
+        duration_matrices=[duration],
+    )
 
 
-#: Routing's first-solution strategies tried in turn (each finds different valleys).
-STRATEGIES = ("PATH_CHEAPEST_ARC", "LOCAL_CHEAPEST_INSERTION")
+def solve(
+    instance: Instance,
+    time_limit: float = 10.0,
+    durations: list[list[float]] | None = None,
+    hint: list[int] | None = None,
+    on_best: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    seed: int = 0,
+) -> Result:
+    """The best valid tour PyVRP finds within `time_limit` seconds, re-checked; a Result
+    without a tour when none meets every window in time.
 
-
-def solve(instance: Instance, time_limit: float = 10.0, workers: int = 2) -> Result:
-    """The best tour found within about `time_limit` seconds: routing's guided local search
-    from two first solutions, then CP-SAT from the best tour (which also gives a lower
-    bound, in the notes)."""
+    `durations` is a time matrix when time is not the travel cost; `hint` a starting
+    order of the nodes (without the depot); `on_best(seconds, tour)` is called with each
+    better valid tour; `should_stop()` ends the search early.
+    """
     started = time.monotonic()
-    results = []
-    for strategy in STRATEGIES:
-        results.append(solve_routing(instance, time_limit * 0.35, strategy=strategy))
-    best = min(results, key=lambda r: (not r.is_feasible, r.violations, r.cost))
-    hint = best.tour[1:-1] if best.is_feasible else None
-    remaining = time_limit - (time.monotonic() - started)
-    polished, bound = solve_sat(instance, remaining, hint=hint, workers=workers)
-    if polished is not None and (polished.is_feasible, -polished.cost) > (
-        best.is_feasible,
-        -best.cost,
-    ):
-        best = polished
-    best.seconds = time.monotonic() - started
-    if bound is not None:
-        best.notes.append(f"lower bound {bound:.2f}")
-    return best
+    if instance.n == 1:
+        return result_of(instance, [0, 0], started, first_valid_after=0.0)
+    data = _data(instance, durations)
+    watch = _Watch(started, on_best)
+    initial = None
+    if hint:
+        initial = pyvrp.Solution(data, [[node - 1 for node in hint]])
+    params = pyvrp.SolveParams(ils=IteratedLocalSearchParams(callbacks=watch))
+    with warnings.catch_warnings():
+        # PyVRP warns when its penalties top out: the tour found is then late, which
+        # the result says in words.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        outcome = pyvrp.solve(
+            data,
+            _Stop(started + time_limit, should_stop, watch),
+            seed=seed,
+            collect_stats=False,
+            display=False,
+            params=params,
+            initial_solution=initial,
+        )
+    if not outcome.is_feasible():
+        result = result_of(instance, None, started)
+        result.notes.append(f"no tour meets every window after {time_limit:g} s")
+        return result
+    result = result_of(
+        instance, _tour_of(outcome.best), started, durations, watch.first_valid_after
+    )
+    if not result.is_feasible:
+        result.notes.append("the solver's tour failed the independent check")
+    return result

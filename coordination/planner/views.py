@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,9 +12,10 @@ from coordination.campaigns.models import Edition
 from coordination.core.clock import to_local, utcnow
 from coordination.core.permissions import role_required
 from coordination.extensions import db
-from coordination.planner import services
-from coordination.planner.forms import AcceptForm, LockForm, ProposeForm
-from coordination.planner.queries import current_plan, day_of, weeks
+from coordination.planner import runs, services
+from coordination.planner.forms import AcceptForm, LockForm, ProposeForm, RestartForm
+from coordination.planner.models import PlannerRun, RunStatus
+from coordination.planner.queries import current_plan, day_of, run_status, weeks
 from coordination.stops.models import Stop
 
 bp = Blueprint("planner", __name__)
@@ -27,28 +28,39 @@ def _edition_or_404(slug: str) -> Edition:
     return edition
 
 
-def _page(edition: Edition, form: ProposeForm, proposal=None, status: int = 200):
+def _page(edition: Edition, form: ProposeForm, status: int = 200):
     plan = current_plan(edition)
     titles = {s.id: s.title for s in plan.stops}
     current_days = {s.id: day_of(s) for s in plan.stops}
-    timelines = None
-    if proposal is not None:
+    run = runs.latest_run(edition.id)
+    proposal = timelines = None
+    if run is not None and run.status == RunStatus.DONE and run.best_plan is not None:
+        # The stored plan read again against today's stops and rules, in the reader's
+        # language (nothing is solved here).
+        weights = services.Weights(**run.settings)
+        prepared = services.prepare(edition, weights, utcnow())
+        proposal = services.review(prepared, services.solution_of_plan(run.best_plan))
         proposed_days = {
             row.stop.id: row.proposed_day or row.current_day
             for row in proposal.rows
             if row.stop.id not in proposal.solution.unplaced or row.is_fixed
         }
         timelines = (weeks(current_days, titles), weeks(proposed_days, titles))
+        if request.method == "GET" and not form.is_submitted():
+            form = ProposeForm(data=run.settings_form_data())
     return (
         render_template(
             "planner/plan.html",
             edition=edition,
             form=form,
             plan=plan,
+            run=run,
+            run_state=run_status(run, utcnow()) if run is not None else None,
             proposal=proposal,
             timelines=timelines,
             lock_form=LockForm(),
             accept_form=AcceptForm(),
+            restart_form=RestartForm(),
         ),
         status,
     )
@@ -74,11 +86,47 @@ def propose(slug: str):
         time_limit=form.time_limit.data,
     )
     try:
-        proposal = services.propose(edition, weights, utcnow())
-    except services.PlannerError as error:
-        form.time_limit.errors = [str(error)]
-        return _page(edition, form, status=400)
-    return _page(edition, form, proposal)
+        runs.start_run(edition, weights, current_user, utcnow())
+    except runs.RunRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _page(edition, form, status=409)
+    db.session.commit()
+    flash(
+        _("The planner is working on it: this page shows its progress, you may leave it."),
+        "success",
+    )
+    return redirect(url_for("planner.plan_page", slug=slug) + "#run")
+
+
+def _run_or_404(edition: Edition, run_id: int) -> PlannerRun:
+    run = db.session.get(PlannerRun, run_id)
+    if run is None or run.edition_id != edition.id:
+        abort(404)
+    return run
+
+
+@bp.route("/etapes/planification/<slug>/calcul/<int:run_id>.json")
+@role_required(Role.STAFF)
+def run_json(slug: str, run_id: int):
+    edition = _edition_or_404(slug)
+    return jsonify(run_status(_run_or_404(edition, run_id), utcnow()))
+
+
+@bp.route("/etapes/planification/<slug>/calcul/<int:run_id>/relancer", methods=["POST"])
+@role_required(Role.STAFF)
+def restart(slug: str, run_id: int):
+    edition = _edition_or_404(slug)
+    run = _run_or_404(edition, run_id)
+    if not RestartForm().validate_on_submit():
+        abort(400)
+    if runs.restart_run(run, utcnow()):
+        db.session.commit()
+        flash(_("The computation starts again."), "success")
+    else:
+        db.session.rollback()
+        flash(_("This computation is not stuck: it cannot be restarted."), "error")
+    return redirect(url_for("planner.plan_page", slug=slug) + "#run")
 
 
 @bp.route("/etapes/planification/<slug>/accepter", methods=["POST"])

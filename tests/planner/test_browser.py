@@ -1,5 +1,7 @@
-"""The planner screen in a real browser: propose (with its "working…" indicator), accept."""
+"""The planner screen in a real browser: propose (the solve runs in a worker, the page
+polls its progress and survives a reload), accept; usable at 390 px."""
 
+import threading
 from datetime import date
 
 import pytest
@@ -9,6 +11,7 @@ from sqlalchemy import select
 from coordination.core.clock import to_local, utcnow
 from coordination.demo import DEMO_PASSWORD, load_demo_data
 from coordination.extensions import db
+from coordination.planner.jobs import run_planner
 from coordination.stops.models import Stop
 
 STAFF = "equipe@demo.innovent-e.fr"
@@ -21,7 +24,7 @@ def demo(committed, live_server):
     return live_server
 
 
-def test_staff_proposes_a_plan_and_accepts_it(page: Page, demo, artifacts):
+def test_staff_proposes_a_plan_and_accepts_it(page: Page, demo, artifacts, app):
     # The coming edition's Albert-Méaulte (the 2019 tour has one too).
     albert = db.session.scalar(
         select(Stop).where(Stop.title == "Albert-Méaulte").order_by(Stop.starts_at.desc())
@@ -38,21 +41,34 @@ def test_staff_proposes_a_plan_and_accepts_it(page: Page, demo, artifacts):
     expect(page).to_have_url(demo("/"))
 
     page.goto(demo(f"/etapes/planification/{slug}"))
-    # A first submit kept on the page: the indicator shows and the button is disabled.
-    page.evaluate(
-        "document.getElementById('propose-form')"
-        ".addEventListener('submit', (event) => event.preventDefault())"
-    )
+    page.locator("input[name=time_limit]").fill("4")
     page.locator("[data-testid=propose]").click()
-    expect(page.locator("#planner-working")).to_be_visible()
-    expect(page.locator("#planner-working")).to_contain_text("10")
+    # Queued at once: the request does not wait for the solver.
+    expect(page.locator("#run")).to_have_attribute("data-active", "yes")
     expect(page.locator("[data-testid=propose]")).to_be_disabled()
 
+    def work():
+        with app.app_context():
+            run_planner(utcnow())
+            db.session.remove()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    # A reload while it runs: the page shows the run again and goes on polling it.
     page.reload()
-    page.locator("input[name=time_limit]").fill("3")
-    page.locator("[data-testid=propose]").click()
-    expect(page.locator("#proposal")).to_have_attribute("data-valid", "yes", timeout=20_000)
+    expect(page.locator("#run-progress")).to_be_visible()
+    expect(page.locator("#proposal")).to_have_attribute("data-valid", "yes", timeout=30_000)
+    worker.join()
     page.screenshot(path=str(artifacts / "planner-proposal-1280x800.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+        " > window.innerWidth + 1 && !e.closest('.planner-scroll')).map(e => e.tagName + '#' + e.id"
+        " + '.' + e.className).slice(0, 12)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), wide
+    page.screenshot(path=str(artifacts / "planner-proposal-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # Albert-Méaulte sits on 15 August (holiday, August break): the proposal moves it.
     expect(page.locator(f"#comparison input[name=stop][value='{albert_id}']")).to_be_checked()

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from coordination.campaigns.models import Edition
-from coordination.core.clock import to_local
+from coordination.core.clock import to_local, utcnow
 from coordination.extensions import db
+from coordination.planner.jobs import run_planner
 from coordination.planner.models import PlannerLock
 from tests.stops.conftest import ALBERT, PITHIVIERS, SAINT_QUENTIN
 
@@ -47,6 +48,15 @@ def url(edition, suffix=""):
     return f"/etapes/planification/{edition.slug}{suffix}"
 
 
+def propose_and_run(client, address, data):
+    """Ask for a plan, let the worker run it (as the scheduler would), read the page."""
+    asked = client.post(address, data=data)
+    assert asked.status_code == 302, asked.get_data(as_text=True)
+    assert run_planner(utcnow()) == 1
+    db.session.expire_all()
+    return client.get(asked.headers["Location"].split("#")[0])
+
+
 def test_plan_page_sends_anonymous_visitors_to_sign_in(client, coming):
     response = client.get(url(coming))
 
@@ -80,8 +90,8 @@ def test_plan_page_lists_stops_in_few_queries(
     page = response.get_data(as_text=True)
     assert all(f'data-stop-id="{s.id}"' in page for s in stops)
     # The same whatever the number of stops: user and roles, edition, stops, territories,
-    # acknowledgements, rules, locks.
-    assert len(counted) == 9
+    # acknowledgements, rules, locks, the latest planner run.
+    assert len(counted) == 10
 
 
 def test_propose_shows_the_proposal_beside_the_current_plan(
@@ -90,7 +100,8 @@ def test_propose_shows_the_proposal_beside_the_current_plan(
     stops = [make_coming_stop(insee=i) for i in (PITHIVIERS, ALBERT, SAINT_QUENTIN)]
     sign_in(staff)
 
-    response = client.post(
+    response = propose_and_run(
+        client,
         url(coming, "/proposer"),
         data={"first_window_weight": 50, "region_weight": 5, "time_limit": 2},
     )
@@ -163,7 +174,8 @@ def test_locked_stop_stays_put_in_the_proposal(client, staff, sign_in, make_comi
     lock = db.session.scalar(select(PlannerLock))
     assert (lock.stop_id, lock.reason, lock.by_id) == (launch.id, "launch", staff.id)
 
-    page = client.post(
+    page = propose_and_run(
+        client,
         url(coming, "/proposer"),
         data={"first_window_weight": 50, "region_weight": 5, "time_limit": 2},
     ).get_data(as_text=True)
@@ -184,7 +196,8 @@ def test_lock_of_a_stop_of_another_edition_is_404(client, staff, sign_in, make_s
 def test_propose_on_an_edition_without_stops_moves_nothing(client, staff, sign_in, coming):
     sign_in(staff)
 
-    response = client.post(
+    response = propose_and_run(
+        client,
         url(coming, "/proposer"),
         data={"first_window_weight": 0, "region_weight": 0, "time_limit": 1},
     )
@@ -200,7 +213,8 @@ def test_propose_never_moves_past_stops(client, staff, sign_in, make_stop, editi
     past = make_stop(day=date(2026, 9, 15), availability=[["2026-09-14", "2026-09-18"]])
     sign_in(staff)
 
-    page = client.post(
+    page = propose_and_run(
+        client,
         url(edition, "/proposer"),
         data={"first_window_weight": 50, "region_weight": 5, "time_limit": 1},
     ).get_data(as_text=True)
@@ -215,7 +229,8 @@ def test_explanations_show_in_english_when_asked(
     make_coming_stop(title="Étape de Pithiviers", availability=[["2027-08-11", "2027-08-13"]])
     sign_in(staff)
 
-    page = client.post(
+    page = propose_and_run(
+        client,
         url(coming, "/proposer"),
         data={"first_window_weight": 50, "region_weight": 5, "time_limit": 1},
     ).get_data(as_text=True)

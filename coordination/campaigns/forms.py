@@ -23,6 +23,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
+    DataRequired,
     Email,
     InputRequired,
     Length,
@@ -133,6 +134,17 @@ class QuestionForm(FlaskForm):
             and not (field.data or "").strip()
         ):
             raise ValidationError(_l("A choice question needs at least one option."))
+
+
+class CriterionForm(FlaskForm):
+    label_fr = StringField(
+        _l("Criterion in French"), filters=[strip], validators=[DataRequired(), Length(max=300)]
+    )
+    label_en = StringField(
+        _l("Criterion in English (optional)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=300)],
+    )
 
 
 class ActionForm(FlaskForm):
@@ -294,16 +306,16 @@ class DecisionForm(FlaskForm):
     )
 
 
-def review_form_class(criteria_labels: list[str]):
-    """A review form with one 0-5 score per criterion and a comment."""
+def review_form_class(criteria: list[tuple[int, str]]):
+    """A review form with one 0-5 score per criterion (field named by its id) and a comment."""
 
     class ReviewForm(FlaskForm):
         comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=8000)])
 
-    for index, label in enumerate(criteria_labels):
+    for criterion_id, label in criteria:
         setattr(
             ReviewForm,
-            f"score_{index}",
+            f"score_{criterion_id}",
             RadioField(
                 label,
                 choices=options((str(n), str(n)) for n in range(6)),

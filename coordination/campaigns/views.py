@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from coordination.auth.models import Role, User
+from coordination.campaigns import criteria as criteria_services
 from coordination.campaigns import queries, services
 from coordination.campaigns.catalogue import MAX_APPLICATION_BYTES
 from coordination.campaigns.forms import (
@@ -26,6 +27,7 @@ from coordination.campaigns.forms import (
     ActionForm,
     AssignForm,
     CallForm,
+    CriterionForm,
     DecisionForm,
     ExtendForm,
     InviteForm,
@@ -41,6 +43,7 @@ from coordination.campaigns.models import (
     Application,
     ApplicationFile,
     ApplicationStatus,
+    CallCriterion,
     CallQuestion,
     QuestionKind,
     Review,
@@ -344,7 +347,8 @@ def application_detail(application_id: int):
         my_review=review,
         action_form=ActionForm(),
         now=utcnow(),
-        criteria=application.call.criterion_labels(_locale()),
+        criteria=application.call.criteria,
+        locale=_locale(),
         **context,
     )
 
@@ -400,15 +404,15 @@ def review(review_id: int):
     if review is None or review.reviewer_id != current_user.id:
         abort(404)
     application = review.application
-    criteria = application.call.criterion_labels(_locale())
-    form_class = review_form_class(criteria)
+    criteria = application.call.active_criteria
+    form_class = review_form_class([(c.id, c.label(_locale())) for c in criteria])
     if request.method == "GET":
         data = {f"score_{k}": str(v) for k, v in (review.scores or {}).items()}
         form = form_class(comment=review.comment, **data)
     else:
         form = form_class()
     if form.validate_on_submit():
-        scores = {i: int(getattr(form, f"score_{i}").data) for i in range(len(criteria))}
+        scores = {c.id: int(getattr(form, f"score_{c.id}").data) for c in criteria}
         try:
             services.save_review(review, scores, form.comment.data or "", utcnow())
         except CampaignError as error:
@@ -440,7 +444,6 @@ def _call_form(call=None, from_object: bool = False) -> CallForm:
             opens_at=to_local(call.opens_at).replace(tzinfo=None),
             closes_at=to_local(call.closes_at).replace(tzinfo=None),
             is_industry_only="1" if call.is_industry_only else "0",
-            criteria_text=services.criteria_text(call),
         )
     else:
         form = CallForm()
@@ -510,6 +513,7 @@ def edit_call(call_id: int):
         form=form,
         call=call,
         question_form=QuestionForm(formdata=None),
+        criterion_form=CriterionForm(formdata=None),
         action_form=ActionForm(),
         locale=_locale(),
     )
@@ -538,6 +542,7 @@ def add_question(call_id: int):
         form=_call_form(call, from_object=True),
         call=call,
         question_form=question_form,
+        criterion_form=CriterionForm(formdata=None),
         action_form=ActionForm(),
         locale=_locale(),
     ), 422
@@ -560,6 +565,74 @@ def change_question(question_id: int, move: str):
             services.move_question(question, -1 if move == "monter" else 1)
         db.session.commit()
     return redirect(url_for("campaigns.edit_call", call_id=call_id) + "#questions")
+
+
+@bp.route("/appels/gestion/<int:call_id>/criteres", methods=["POST"])
+@role_required(Role.STAFF)
+def add_criterion(call_id: int):
+    call = _call_or_404(call_id)
+    criterion_form = CriterionForm()
+    if criterion_form.validate_on_submit():
+        criteria_services.add_criterion(
+            call, criterion_form.label_fr.data, criterion_form.label_en.data or ""
+        )
+        db.session.commit()
+        flash(_("The criterion is added."), "success")
+        return redirect(url_for("campaigns.edit_call", call_id=call.id) + "#criteria")
+    return render_template(
+        "campaigns/call_form.html",
+        form=_call_form(call, from_object=True),
+        call=call,
+        question_form=QuestionForm(formdata=None),
+        criterion_form=criterion_form,
+        action_form=ActionForm(),
+        locale=_locale(),
+    ), 422
+
+
+def _criterion_or_404(criterion_id: int) -> CallCriterion:
+    criterion = db.session.get(CallCriterion, criterion_id)
+    if criterion is None:
+        abort(404)
+    return criterion
+
+
+@bp.route("/appels/gestion/criteres/<int:criterion_id>", methods=["POST"])
+@role_required(Role.STAFF)
+def rename_criterion(criterion_id: int):
+    criterion = _criterion_or_404(criterion_id)
+    form = CriterionForm()
+    if form.validate_on_submit():
+        criteria_services.rename_criterion(criterion, form.label_fr.data, form.label_en.data or "")
+        db.session.commit()
+        flash(_("The criterion is renamed."), "success")
+    else:
+        flash(_("Give the criterion a French label (300 characters at most)."), "error")
+    return redirect(url_for("campaigns.edit_call", call_id=criterion.call_id) + "#criteria")
+
+
+@bp.route(
+    "/appels/gestion/criteres/<int:criterion_id>/<any(monter,descendre,retirer,supprimer):move>",
+    methods=["POST"],
+)
+@role_required(Role.STAFF)
+def change_criterion(criterion_id: int, move: str):
+    criterion = _criterion_or_404(criterion_id)
+    call_id = criterion.call_id
+    if ActionForm().validate_on_submit():
+        try:
+            if move == "supprimer":
+                criteria_services.delete_criterion(criterion)
+            elif move == "retirer":
+                criteria_services.set_retired(criterion, not criterion.is_retired)
+            else:
+                criteria_services.move_criterion(criterion, -1 if move == "monter" else 1)
+        except CampaignError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+    return redirect(url_for("campaigns.edit_call", call_id=call_id) + "#criteria")
 
 
 # --- Staff: applications, review, decisions -------------------------------------------

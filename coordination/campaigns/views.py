@@ -77,13 +77,18 @@ def _access_limit() -> str:
 
 @bp.route("/editions")
 def edition_list():
-    return render_template("campaigns/editions.html", editions=queries.editions(), now=utcnow())
+    return render_template(
+        "campaigns/editions.html", editions=queries.public_editions(), now=utcnow()
+    )
 
 
 @bp.route("/editions/<slug>")
 def edition(slug: str):
     edition = queries.edition_by_slug(slug)
-    if edition is None:
+    # An edition not public yet is staff's only.
+    if edition is None or not (
+        queries.is_public(edition) or (current_user.is_authenticated and _is_staff())
+    ):
         abort(404)
     return render_template("campaigns/edition.html", edition=edition, now=utcnow())
 
@@ -446,7 +451,9 @@ def _call_form(call=None, from_object: bool = False) -> CallForm:
             is_industry_only="1" if call.is_industry_only else "0",
         )
     else:
-        form = CallForm()
+        # "Open a call for this edition" comes with the edition chosen.
+        chosen = parse_id(request.args.get("edition_id", "")) if request.method == "GET" else None
+        form = CallForm(edition_id=chosen) if chosen else CallForm()
     form.edition_id.choices = options((e.id, e.name) for e in queries.editions())
     return form
 

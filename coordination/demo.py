@@ -9,6 +9,7 @@ from coordination.auth.services import create_user, find_user_by_email
 from coordination.campaigns import demo as campaigns_demo
 from coordination.campaigns.models import Call, Edition, EditionKind, EditionStatus
 from coordination.clubs import demo as clubs_demo
+from coordination.editions import demo as editions_demo
 from coordination.core.clock import local_datetime, to_local
 from coordination.core.text import search_key
 from coordination.extensions import db
@@ -55,6 +56,7 @@ def load_demo_data(now: datetime) -> bool:
     stops_demo.load_demo(now)
     planner_demo.load_demo(now)
     participants_demo.load_demo(now)
+    editions_demo.load_demo(now)
     db.session.flush()
     return True
 

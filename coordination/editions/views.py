@@ -146,7 +146,10 @@ def edition_prepare(edition_id: int):
         )
         db.session.commit()
         flash(
-            _("The edition is prepared from %(source)s: check its calls' dates.", source=source.name),
+            _(
+                "The edition is prepared from %(source)s: check its calls' dates.",
+                source=source.name,
+            ),
             "success",
         )
         return redirect(url_for("editions.edition_page", edition_id=edition.id))

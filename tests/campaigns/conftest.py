@@ -19,7 +19,9 @@ def territory(make_territory):
 
 @pytest.fixture
 def make_call():
-    def make(opens_at=None, closes_at=None, criteria=(("Ancrage", "Roots"), ("Projet", "")), **fields):
+    def make(
+        opens_at=None, closes_at=None, criteria=(("Ancrage", "Roots"), ("Projet", "")), **fields
+    ):
         current = utcnow()
         edition = Edition(
             slug=f"tournee-test-{current.timestamp()}-{len(fields)}",

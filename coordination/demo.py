@@ -9,9 +9,9 @@ from coordination.auth.services import create_user, find_user_by_email
 from coordination.campaigns import demo as campaigns_demo
 from coordination.campaigns.models import Call, Edition, EditionKind, EditionStatus
 from coordination.clubs import demo as clubs_demo
-from coordination.editions import demo as editions_demo
 from coordination.core.clock import local_datetime, to_local
 from coordination.core.text import search_key
+from coordination.editions import demo as editions_demo
 from coordination.extensions import db
 from coordination.participants import demo as participants_demo
 from coordination.planner import demo as planner_demo

@@ -33,7 +33,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from coordination.campaigns.catalogue import AVAILABILITY_ROWS, CONTACT_ROWS, CORE_LABELS, THEMES
+from coordination.campaigns.catalogue import CORE_LABELS, MAX_ROWS, THEMES
 from coordination.campaigns.models import Decision, QuestionKind
 from coordination.core.clock import local_datetime
 from coordination.core.validators import WithinPlatformYears
@@ -179,6 +179,10 @@ class ContactForm(Form):
     )
     phone = StringField(_l("Phone"), filters=[strip], validators=[Length(max=40)])
 
+    def validate_name(self, field):
+        if not field.data and (self.function.data or self.email.data or self.phone.data):
+            raise ValidationError(_l("Give this contact's name, or remove the row."))
+
 
 class RangeForm(Form):
     start = DateField(_l("From"), validators=[Optional(), WithinPlatformYears()])
@@ -195,7 +199,7 @@ class ApplicationFormBase(FlaskForm):
     """The fixed core; extra questions are added per call by application_form_class()."""
 
     territory_id = SelectField(CORE_LABELS["territory_id"], validators=[InputRequired()])
-    contacts = FieldList(FormField(ContactForm), min_entries=CONTACT_ROWS, max_entries=CONTACT_ROWS)
+    contacts = FieldList(FormField(ContactForm), min_entries=1, max_entries=MAX_ROWS)
     host_city = StringField(
         CORE_LABELS["host_city"], filters=[strip], validators=[InputRequired(), Length(max=200)]
     )
@@ -203,9 +207,7 @@ class ApplicationFormBase(FlaskForm):
     venue = StringField(
         CORE_LABELS["venue"], filters=[strip], validators=[InputRequired(), Length(max=300)]
     )
-    availability = FieldList(
-        FormField(RangeForm), min_entries=AVAILABILITY_ROWS, max_entries=AVAILABILITY_ROWS
-    )
+    availability = FieldList(FormField(RangeForm), min_entries=1, max_entries=MAX_ROWS)
     themes = MultiCheckboxField(
         CORE_LABELS["themes"], choices=options(THEMES), validators=[InputRequired()]
     )
@@ -220,8 +222,7 @@ class ApplicationFormBase(FlaskForm):
     )
 
     def validate_contacts(self, field):
-        first = field.entries[0].form
-        if not (first.name.data and first.email.data):
+        if not any(e.form.name.data and e.form.email.data for e in field.entries):
             raise ValidationError(_l("Give at least one contact with a name and an email."))
 
     def validate_availability(self, field):
@@ -265,11 +266,28 @@ def application_form_class(questions, territory_choices, locale: str):
     return ApplicationForm
 
 
-def build_application_form(form_class, formdata):
-    """An application form filled from `formdata` (the request's or a saved draft's)."""
+def build_application_form(form_class, formdata, add_row: str | None = None):
+    """An application form filled from `formdata` (the request's or a saved draft's),
+    with one more empty row in the list `add_row` ("contacts" or "availability")."""
     form = form_class(formdata=formdata)
     form.territory_id.choices = options([("", "—"), *form_class.territory_choices])
+    rows = getattr(form, add_row, None) if add_row in ROW_LISTS else None
+    if rows is not None and len(rows.entries) < MAX_ROWS:
+        rows.append_entry()
     return form
+
+
+#: The "add another" lists of the application form.
+ROW_LISTS = ("contacts", "availability")
+
+
+def without_row(formdata, name: str, index: int):
+    """The typed data without row `index` of list `name` (the other rows keep their index)."""
+    prefix = f"{name}-{index}-"
+    kept = formdata.copy()
+    for key in [k for k in kept if k.startswith(prefix)]:
+        kept.poplist(key)
+    return kept
 
 
 # --- Staff: applications and review ---------------------------------------------------

@@ -214,6 +214,17 @@ class Application(TimestampMixin, db.Model):
     def values(self, name: str) -> list[str]:
         return list((self.form_data or {}).get(name) or [])
 
+    def rows(self, prefix: str, parts: tuple[str, ...]) -> list[dict[str, str]]:
+        """The "add another" rows typed as `prefix-N-part`, in row order, empty ones left out."""
+        found = set()
+        for key in self.form_data or {}:
+            head, _sep, rest = key.partition("-")
+            index, _sep, _part = rest.partition("-")
+            if head == prefix and index.isascii() and index.isdecimal() and len(index) < 4:
+                found.add(int(index))
+        rows = [{p: self.value(f"{prefix}-{i}-{p}").strip() for p in parts} for i in sorted(found)]
+        return [row for row in rows if any(row.values())]
+
 
 class ApplicationFile(db.Model):
     """An attachment, stored under instance/uploads with a random name."""

@@ -22,8 +22,7 @@ from coordination.auth.services import ensure_user, grant_role, issue_login_link
 from coordination.campaigns import queries
 from coordination.campaigns.catalogue import (
     ALLOWED_TYPES,
-    AVAILABILITY_ROWS,
-    CONTACT_ROWS,
+    CONTACT_PARTS,
     CORE_LABELS,
     MAX_APPLICATION_BYTES,
     MAX_FILE_BYTES,
@@ -343,20 +342,14 @@ def answer_rows(application: Application, locale: str) -> list[tuple[str, str]]:
     with force_locale(locale):
         theme_labels = {value: str(label) for value, label in THEMES}
         territory = application.territory
-        contacts = []
-        for index in range(CONTACT_ROWS):
-            parts = [
-                application.value(f"contacts-{index}-{part}")
-                for part in ("name", "function", "email", "phone")
-            ]
-            if any(parts):
-                contacts.append(", ".join(p for p in parts if p))
-        windows = []
-        for index in range(AVAILABILITY_ROWS):
-            start = application.value(f"availability-{index}-start")
-            end = application.value(f"availability-{index}-end")
-            if start or end:
-                windows.append(f"{start} → {end}")
+        contacts = [
+            ", ".join(p for p in row.values() if p)
+            for row in application.rows("contacts", CONTACT_PARTS)
+        ]
+        windows = [
+            f"{row['start']} → {row['end']}"
+            for row in application.rows("availability", ("start", "end"))
+        ]
         rows = [
             (str(CORE_LABELS["territory_id"]), territory.name if territory else ""),
             (str(CORE_LABELS["contacts"]), "\n".join(contacts)),

@@ -1,5 +1,7 @@
 """Editions and calls: public pages, applying by one-time link, staff management, review."""
 
+import re
+
 from flask import (
     Blueprint,
     Response,
@@ -21,7 +23,7 @@ from werkzeug.datastructures import MultiDict
 from coordination.auth.models import Role, User
 from coordination.campaigns import criteria as criteria_services
 from coordination.campaigns import queries, services
-from coordination.campaigns.catalogue import MAX_APPLICATION_BYTES
+from coordination.campaigns.catalogue import MAX_APPLICATION_BYTES, MAX_ROWS
 from coordination.campaigns.forms import (
     AccessForm,
     ActionForm,
@@ -38,6 +40,7 @@ from coordination.campaigns.forms import (
     options,
     paris_datetime,
     review_form_class,
+    without_row,
 )
 from coordination.campaigns.models import (
     Application,
@@ -126,14 +129,25 @@ def call_detail(call_id: int):
 # --- Applying -------------------------------------------------------------------------
 
 
-def _application_form(call, formdata):
+def _application_form(call, formdata, add_row: str | None = None):
     locale = _locale()
     choices = [
         (str(t.id), f"{t.name} ({t.region.name})" if t.region else t.name)
         for t in queries.eligible_territories(call)
     ]
     form_class = application_form_class(call.questions, choices, locale)
-    return build_application_form(form_class, formdata)
+    return build_application_form(form_class, formdata, add_row)
+
+
+#: "add-contacts", "remove-availability-2": the buttons of the "add another" rows.
+ROW_ACTION = re.compile(r"(add|remove)-(contacts|availability)(?:-(\d{1,3}))?")
+
+
+def _row_action(action: str) -> tuple[str, str, int | None] | None:
+    match = ROW_ACTION.fullmatch(action or "")
+    if match is None or (match[1] == "remove") != (match[3] is not None):
+        return None
+    return match[1], match[2], int(match[3]) if match[3] else None
 
 
 def _saved_formdata(application: Application | None):
@@ -159,6 +173,7 @@ def _render_form(call, application, form, file_errors=None, status=200):
             file_errors=file_errors or {},
             invite_form=InviteForm(),
             locale=_locale(),
+            max_rows=MAX_ROWS,
         ),
         status,
     )
@@ -208,17 +223,25 @@ def application_form(call_id: int):
 
     if (request.content_length or 0) > MAX_APPLICATION_BYTES + 1024 * 1024:
         abort(413)
-    form = _application_form(call, request.form)
+    # Adding or removing a row works without JavaScript: the page comes back with it.
+    row_action = _row_action(request.form.get("action", ""))
+    formdata = request.form
+    if row_action and row_action[0] == "remove":
+        formdata = without_row(request.form, row_action[1], row_action[2])
+    add_row = row_action[1] if row_action and row_action[0] == "add" else None
+    form = _application_form(call, formdata, add_row)
     try:
         if application is None:
             application = services.start_application(call, current_user, now)
-        services.save_draft(application, services.clean_form_data(request.form), now)
+        services.save_draft(application, services.clean_form_data(formdata), now)
         file_errors = _store_uploads(application, current_user, now)
     except CampaignError as error:
         db.session.rollback()
         flash(str(error), "error")
         return _render_form(call, application, form, status=409)
     db.session.commit()
+    if row_action:
+        return _render_form(call, application, form, file_errors)
 
     if request.form.get("action") == "submit":
         is_valid = form.validate()

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordination.auth.models import Role, User
-from coordination.campaigns.catalogue import AVAILABILITY_ROWS, CONTACT_ROWS
+from coordination.campaigns.catalogue import CONTACT_PARTS
 from coordination.campaigns.models import (
     Application,
     ApplicationStatus,
@@ -157,9 +157,8 @@ def rules_row(edition: Edition) -> StopRules:
 
 def _availability(application: Application) -> list[list[str]]:
     windows = []
-    for row in range(AVAILABILITY_ROWS):
-        start = application.value(f"availability-{row}-start")
-        end = application.value(f"availability-{row}-end") or start
+    for row in application.rows("availability", ("start", "end")):
+        start, end = row["start"], row["end"] or row["start"]
         try:
             if start and date.fromisoformat(start) <= date.fromisoformat(end):
                 windows.append([start, end])
@@ -169,15 +168,11 @@ def _availability(application: Application) -> list[list[str]]:
 
 
 def _contacts(application: Application) -> list[dict]:
-    contacts = []
-    for row in range(CONTACT_ROWS):
-        contact = {
-            key: application.value(f"contacts-{row}-{key}").strip()
-            for key in ("name", "function", "email", "phone")
-        }
-        if contact["name"] or contact["email"]:
-            contacts.append(contact)
-    return contacts
+    return [
+        contact
+        for contact in application.rows("contacts", CONTACT_PARTS)
+        if contact["name"] or contact["email"]
+    ]
 
 
 def _first_day(windows: list[list[str]], edition: Edition) -> date:

@@ -32,7 +32,7 @@ from coordination.stops.models import (
     WarningAcknowledgement,
 )
 from coordination.stops.warnings import CODES, next_weekday
-from coordination.territories.models import Commune
+from coordination.territories.models import Commune, Territory
 
 #: A stop's day when nothing else is known (Paris time).
 DEFAULT_START = time(9, 0)
@@ -260,6 +260,36 @@ def create_stops_from_accepted(edition: Edition, by: User | None, now: datetime)
         create_stop_from_application(application, by, now)
         for application in accepted_without_stop(edition)
     ]
+
+
+def create_manual_stop(
+    edition: Edition,
+    *,
+    territory: Territory,
+    commune: Commune,
+    day: date | None,
+    times: tuple[time, time] = (DEFAULT_START, DEFAULT_END),
+    by: User | None,
+    now: datetime,
+    **fields,
+) -> Stop:
+    """A stop staff add by hand in the commune's official name; with no date yet, it waits,
+    tentative, on the edition's first weekday (as a stop from an application would)."""
+    day = day or next_weekday(edition.starts_on)
+    return create_stop(
+        edition,
+        {
+            "territory_id": territory.id,
+            "title": commune.name,
+            "city": commune.name,
+            "commune_insee": commune.insee_code,
+            "starts_at": local_datetime(day, times[0]),
+            "ends_at": local_datetime(day, times[1]),
+            **fields,
+        },
+        by,
+        now,
+    )
 
 
 def create_stop(edition: Edition, fields: dict, by: User | None, now: datetime) -> Stop:

@@ -13,6 +13,7 @@ from coordination.auth.services import safe_next_path
 from coordination.campaigns.models import Edition
 from coordination.core.clock import local_datetime, to_local, utcnow
 from coordination.core.permissions import role_required
+from coordination.core.text import parse_id
 from coordination.extensions import db
 from coordination.stops import queries, services
 from coordination.stops.forms import (
@@ -23,8 +24,11 @@ from coordination.stops.forms import (
     RulesForm,
     StopForm,
 )
+from coordination.stops.manual import ManualStopForm
 from coordination.stops.models import STATUS_LABELS, Stop
 from coordination.stops.warnings import edition_stops, plan_warnings, rules_for, stop_warnings
+from coordination.territories.models import Territory
+from coordination.territories.queries import all_territories
 
 bp = Blueprint("stops", __name__)
 
@@ -137,6 +141,40 @@ def create_from_applications(slug: str):
             _("%(count)s stops created from accepted applications.", count=len(created)), "success"
         )
     return redirect(url_for("stops.planning_list", slug=slug))
+
+
+@bp.route("/etapes/planning/<slug>/nouvelle", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def new_stop(slug: str):
+    edition = _edition_or_404(slug)
+    form = ManualStopForm()
+    form.territory_id.choices = [("", "—")] + [(str(t.id), t.name) for t in all_territories()]
+    if form.validate_on_submit():
+        territory = db.session.get(Territory, parse_id(form.territory_id.data))
+        stop = services.create_manual_stop(
+            edition,
+            territory=territory,
+            commune=form.commune,
+            day=form.day.data,
+            times=(form.starts.data, form.ends.data),
+            venue_name=form.venue_name.data or "",
+            venue_address=form.venue_address.data or "",
+            host_contacts=form.contacts(),
+            by=current_user,
+            now=utcnow(),
+        )
+        db.session.commit()
+        if form.day.data:
+            flash(_("The stop is added, tentative."), "success")
+        else:
+            flash(
+                _("The stop is added, tentative, on the edition's first weekday: set its date."),
+                "success",
+            )
+        return redirect(url_for("stops.stop_page", stop_id=stop.id))
+    return render_template("stops/new.html", edition=edition, form=form), (
+        422 if form.errors else 200
+    )
 
 
 @bp.route("/etapes/planning/<slug>/regles", methods=["POST"])

@@ -6,6 +6,7 @@ from coordination.auth.services import find_user_by_email
 from coordination.campaigns.models import Edition
 from coordination.core.clock import to_local, utcnow
 from coordination.demo import load_demo_data
+from coordination.stops.models import Stop
 
 
 def test_demo_prepares_next_years_edition_and_staff_pages_render(client, sign_in, db_session):
@@ -30,6 +31,12 @@ def test_demo_prepares_next_years_edition_and_staff_pages_render(client, sign_in
     assert [q.label_fr for q in prepared.calls[0].questions] == [
         q.label_fr for q in coming.calls[0].questions
     ]
+    (by_hand,) = db_session.scalars(select(Stop).where(Stop.edition_id == prepared.id)).all()
+    assert (by_hand.city, by_hand.status, by_hand.application_id) == (
+        "Pithiviers",
+        "tentative",
+        None,
+    )
     assert f"/editions/tournee-{year + 1}" not in client.get("/editions").get_data(as_text=True)
     sign_in(find_user_by_email("equipe@demo.innovent-e.fr"), "demo-password-2026")
     html = client.get("/gestion/editions").get_data(as_text=True)

@@ -134,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.campaigns.views import bp as campaigns_bp
     from coordination.clubs.views import bp as clubs_bp
     from coordination.dashboard.views import bp as dashboard_bp
+    from coordination.editions.views import bp as editions_bp
     from coordination.main.views import bp as main_bp
     from coordination.notifications.views import bp as notifications_bp
     from coordination.participants.views import bp as participants_bp
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
         dashboard_bp,
         participants_bp,
         notifications_bp,
+        editions_bp,
     ):
         app.register_blueprint(blueprint)
 

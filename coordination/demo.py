@@ -12,6 +12,7 @@ from coordination.campaigns.models import Call, Edition, EditionKind, EditionSta
 from coordination.clubs import demo as clubs_demo
 from coordination.core.clock import local_datetime, to_local
 from coordination.core.text import search_key
+from coordination.editions import demo as editions_demo
 from coordination.extensions import db
 from coordination.participants import demo as participants_demo
 from coordination.planner import demo as planner_demo
@@ -57,6 +58,7 @@ def load_demo_data(now: datetime) -> bool:
     stops_demo.load_demo(now)
     planner_demo.load_demo(now)
     participants_demo.load_demo(now)
+    editions_demo.load_demo(now)
     db.session.flush()
     return True
 

@@ -165,11 +165,12 @@ _numbers = itertools.count(1)
 
 @pytest.fixture
 def edition():
-    """An edition of the tour, June to October 2026."""
+    """A public edition of the tour, June to October 2026."""
     from coordination.campaigns.models import Edition
 
     edition = Edition(
         slug=f"tournee-test-{next(_numbers)}",
+        status="planned",
         name="Tournée test",
         starts_on=date(2026, 6, 1),
         ends_on=date(2026, 10, 30),

@@ -12,9 +12,10 @@ THEMES = [
     ("recruitment", _l("Recruitment and attractiveness")),
 ]
 
-#: How many contact and availability rows the form offers.
-CONTACT_ROWS = 3
-AVAILABILITY_ROWS = 3
+#: At most this many contact or availability rows ("add another" stops there).
+MAX_ROWS = 20
+#: The parts of a contact row of the application form.
+CONTACT_PARTS = ("name", "function", "email", "phone")
 
 CORE_LABELS = {
     "territory_id": _l("Territory"),

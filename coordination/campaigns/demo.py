@@ -6,15 +6,18 @@ from sqlalchemy import select
 
 from coordination.auth.models import Role
 from coordination.auth.services import create_user, find_user_by_email
+from coordination.campaigns.criteria import add_criterion, set_retired
 from coordination.campaigns.models import Application, Call, CallReviewer, QuestionKind, Review
 from coordination.campaigns.services import add_question, submit_application
 from coordination.extensions import db
 from coordination.territories.models import Territory
 
 DEMO_CRITERIA = [
-    {"fr": "Ancrage industriel du territoire", "en": "Industrial roots of the territory"},
-    {"fr": "Mobilisation des partenaires", "en": "Partners involved"},
-    {"fr": "Qualité du projet d'étape", "en": "Quality of the stop's project"},
+    ("Ancrage industriel du territoire", "Industrial roots of the territory"),
+    ("Mobilisation des partenaires", "Partners involved"),
+    ("Qualité du projet d'étape", "Quality of the stop's project"),
+    # Scored once, then retired: hidden from new reviews, kept in results.
+    ("Dossier complet", "Complete file"),
 ]
 
 
@@ -42,7 +45,7 @@ def load_demo(now: datetime) -> None:
     )
     if call is None:
         return
-    call.criteria = DEMO_CRITERIA
+    criteria = [add_criterion(call, french, english) for french, english in DEMO_CRITERIA]
     call.is_same_region_review_excluded = False
     add_question(
         call,
@@ -102,7 +105,7 @@ def load_demo(now: datetime) -> None:
         Review(
             reviewer_id=reviewer.id,
             assigned_at=now - timedelta(days=4),
-            scores={"0": 4, "1": 5, "2": 3},
+            scores={c.key: score for c, score in zip(criteria, (4, 5, 3, 5), strict=True)},
             comment="Territoire très engagé ; partenaires académiques solides.",
             reviewed_at=now - timedelta(days=3),
         )
@@ -110,4 +113,5 @@ def load_demo(now: datetime) -> None:
     submitted.reviews.append(
         Review(reviewer_id=staff.id, assigned_at=now - timedelta(days=4), scores={}, comment="")
     )
+    set_retired(criteria[-1], True)
     db.session.flush()

@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
+    DataRequired,
     Email,
     InputRequired,
     Length,
@@ -31,7 +32,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from coordination.campaigns.catalogue import AVAILABILITY_ROWS, CONTACT_ROWS, CORE_LABELS, THEMES
+from coordination.campaigns.catalogue import CORE_LABELS, MAX_ROWS, THEMES
 from coordination.campaigns.models import Decision, QuestionKind
 from coordination.core.clock import local_datetime
 from coordination.core.forms import SubForm
@@ -135,6 +136,17 @@ class QuestionForm(FlaskForm):
             raise ValidationError(_l("A choice question needs at least one option."))
 
 
+class CriterionForm(FlaskForm):
+    label_fr = StringField(
+        _l("Criterion in French"), filters=[strip], validators=[DataRequired(), Length(max=300)]
+    )
+    label_en = StringField(
+        _l("Criterion in English (optional)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=300)],
+    )
+
+
 class ActionForm(FlaskForm):
     """Only a CSRF token, for buttons that change something."""
 
@@ -167,6 +179,10 @@ class ContactForm(SubForm):
     )
     phone = StringField(_l("Phone"), filters=[strip], validators=[Length(max=40)])
 
+    def validate_name(self, field):
+        if not field.data and (self.function.data or self.email.data or self.phone.data):
+            raise ValidationError(_l("Give this contact's name, or remove the row."))
+
 
 class RangeForm(SubForm):
     start = DateField(_l("From"), validators=[Optional(), WithinPlatformYears()])
@@ -183,7 +199,7 @@ class ApplicationFormBase(FlaskForm):
     """The fixed core; extra questions are added per call by application_form_class()."""
 
     territory_id = SelectField(CORE_LABELS["territory_id"], validators=[InputRequired()])
-    contacts = FieldList(FormField(ContactForm), min_entries=CONTACT_ROWS, max_entries=CONTACT_ROWS)
+    contacts = FieldList(FormField(ContactForm), min_entries=1, max_entries=MAX_ROWS)
     host_city = StringField(
         CORE_LABELS["host_city"], filters=[strip], validators=[InputRequired(), Length(max=200)]
     )
@@ -191,9 +207,7 @@ class ApplicationFormBase(FlaskForm):
     venue = StringField(
         CORE_LABELS["venue"], filters=[strip], validators=[InputRequired(), Length(max=300)]
     )
-    availability = FieldList(
-        FormField(RangeForm), min_entries=AVAILABILITY_ROWS, max_entries=AVAILABILITY_ROWS
-    )
+    availability = FieldList(FormField(RangeForm), min_entries=1, max_entries=MAX_ROWS)
     themes = MultiCheckboxField(
         CORE_LABELS["themes"], choices=options(THEMES), validators=[InputRequired()]
     )
@@ -208,8 +222,7 @@ class ApplicationFormBase(FlaskForm):
     )
 
     def validate_contacts(self, field):
-        first = field.entries[0].form
-        if not (first.name.data and first.email.data):
+        if not any(e.form.name.data and e.form.email.data for e in field.entries):
             raise ValidationError(_l("Give at least one contact with a name and an email."))
 
     def validate_availability(self, field):
@@ -253,11 +266,28 @@ def application_form_class(questions, territory_choices, locale: str):
     return ApplicationForm
 
 
-def build_application_form(form_class, formdata):
-    """An application form filled from `formdata` (the request's or a saved draft's)."""
+def build_application_form(form_class, formdata, add_row: str | None = None):
+    """An application form filled from `formdata` (the request's or a saved draft's),
+    with one more empty row in the list `add_row` ("contacts" or "availability")."""
     form = form_class(formdata=formdata)
     form.territory_id.choices = options([("", "—"), *form_class.territory_choices])
+    rows = getattr(form, add_row, None) if add_row in ROW_LISTS else None
+    if rows is not None and len(rows.entries) < MAX_ROWS:
+        rows.append_entry()
     return form
+
+
+#: The "add another" lists of the application form.
+ROW_LISTS = ("contacts", "availability")
+
+
+def without_row(formdata, name: str, index: int):
+    """The typed data without row `index` of list `name` (the other rows keep their index)."""
+    prefix = f"{name}-{index}-"
+    kept = formdata.copy()
+    for key in [k for k in kept if k.startswith(prefix)]:
+        kept.poplist(key)
+    return kept
 
 
 # --- Staff: applications and review ---------------------------------------------------
@@ -294,16 +324,16 @@ class DecisionForm(FlaskForm):
     )
 
 
-def review_form_class(criteria_labels: list[str]):
-    """A review form with one 0-5 score per criterion and a comment."""
+def review_form_class(criteria: list[tuple[int, str]]):
+    """A review form with one 0-5 score per criterion (field named by its id) and a comment."""
 
     class ReviewForm(FlaskForm):
         comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=8000)])
 
-    for index, label in enumerate(criteria_labels):
+    for criterion_id, label in criteria:
         setattr(
             ReviewForm,
-            f"score_{index}",
+            f"score_{criterion_id}",
             RadioField(
                 label,
                 choices=options((str(n), str(n)) for n in range(6)),

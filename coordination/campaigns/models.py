@@ -69,8 +69,6 @@ class Call(TimestampMixin, db.Model):
     is_same_region_review_excluded: Mapped[bool] = mapped_column(default=False)
     #: How many reviewers automatic assignment gives each application.
     reviews_per_application: Mapped[int] = mapped_column(default=2)
-    #: Review criteria, each {"fr": ..., "en": ...}, scored 0-5; the index is the key.
-    criteria: Mapped[list] = mapped_column(JSON, default=list)
     #: When staff last released decisions (all decided applications at once).
     decisions_released_at: Mapped[datetime | None]
 
@@ -83,12 +81,43 @@ class Call(TimestampMixin, db.Model):
     applications: Mapped[list["Application"]] = relationship(
         back_populates="call", cascade="all, delete-orphan"
     )
+    #: Review criteria, each scored 0-5; retired ones stay for the scores they have.
+    criteria: Mapped[list["CallCriterion"]] = relationship(
+        back_populates="call",
+        cascade="all, delete-orphan",
+        order_by="(CallCriterion.position, CallCriterion.id)",
+    )
 
-    def criterion_labels(self, locale: str) -> list[str]:
-        return [
-            (c.get("en") if locale == "en" and c.get("en") else c.get("fr", ""))
-            for c in (self.criteria or [])
-        ]
+    @property
+    def active_criteria(self) -> list["CallCriterion"]:
+        """The criteria reviewers score now (retired ones excluded)."""
+        return [c for c in self.criteria if not c.is_retired]
+
+
+class CallCriterion(db.Model):
+    """A review criterion of a call; scores are keyed by its id, never by its position."""
+
+    __tablename__ = "call_criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    #: Order on the review form, smallest first.
+    position: Mapped[int] = mapped_column(default=0)
+    label_fr: Mapped[str] = mapped_column(String(300))
+    #: Empty: the French label is shown to English readers too.
+    label_en: Mapped[str] = mapped_column(String(300), default="")
+    #: Hidden from new reviews, kept (with its scores) in results.
+    is_retired: Mapped[bool] = mapped_column(default=False)
+
+    call: Mapped[Call] = relationship(back_populates="criteria")
+
+    @property
+    def key(self) -> str:
+        """The key of this criterion in a review's scores."""
+        return str(self.id)
+
+    def label(self, locale: str) -> str:
+        return self.label_en if locale == "en" and self.label_en else self.label_fr
 
 
 class QuestionKind(enum.StrEnum):
@@ -189,6 +218,17 @@ class Application(TimestampMixin, db.Model):
     def values(self, name: str) -> list[str]:
         return list((self.form_data or {}).get(name) or [])
 
+    def rows(self, prefix: str, parts: tuple[str, ...]) -> list[dict[str, str]]:
+        """The "add another" rows typed as `prefix-N-part`, in row order, empty ones left out."""
+        found = set()
+        for key in self.form_data or {}:
+            head, _sep, rest = key.partition("-")
+            index, _sep, _part = rest.partition("-")
+            if head == prefix and index.isascii() and index.isdecimal() and len(index) < 4:
+                found.add(int(index))
+        rows = [{p: self.value(f"{prefix}-{i}-{p}").strip() for p in parts} for i in sorted(found)]
+        return [row for row in rows if any(row.values())]
+
 
 class ApplicationFile(db.Model):
     """An attachment, stored under instance/uploads with a random name."""
@@ -241,7 +281,7 @@ class Review(db.Model):
     )
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     assigned_at: Mapped[datetime]
-    #: Criterion index (as text) -> score 0..5; empty until the reviewer scores.
+    #: Criterion id (as text) -> score 0..5; empty until the reviewer scores.
     scores: Mapped[dict] = mapped_column(JSON, default=dict)
     comment: Mapped[str] = mapped_column(Text, default="")
     #: Empty while the review is waiting.

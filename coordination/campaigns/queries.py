@@ -12,6 +12,7 @@ from coordination.campaigns.models import (
     Call,
     CallReviewer,
     Edition,
+    EditionStatus,
     Review,
     application_members,
 )
@@ -46,6 +47,22 @@ def calls_closing_between(start: datetime, end: datetime) -> list[Call]:
 def edition_by_slug(slug: str) -> Edition | None:
     """The edition with this slug, if any."""
     return db.session.scalar(select(Edition).where(Edition.slug == slug))
+
+
+def public_editions() -> list[Edition]:
+    """Editions the public list shows: public and not archived, the latest first."""
+    return list(
+        db.session.scalars(
+            select(Edition)
+            .where(Edition.status.in_([EditionStatus.PLANNED, EditionStatus.RUNNING]))
+            .order_by(Edition.starts_on.desc())
+        )
+    )
+
+
+def is_public(edition: Edition) -> bool:
+    """Whether the public may see the edition (archived ones stay readable by address)."""
+    return edition.status != EditionStatus.DRAFT
 
 
 def editions() -> list[Edition]:

@@ -22,8 +22,7 @@ from coordination.auth.services import ensure_user, grant_role, issue_login_link
 from coordination.campaigns import queries
 from coordination.campaigns.catalogue import (
     ALLOWED_TYPES,
-    AVAILABILITY_ROWS,
-    CONTACT_ROWS,
+    CONTACT_PARTS,
     CORE_LABELS,
     MAX_APPLICATION_BYTES,
     MAX_FILE_BYTES,
@@ -69,35 +68,21 @@ def render_markdown(text: str) -> Markup:
 # --- Calls ----------------------------------------------------------------------------
 
 
-def parse_criteria(text: str) -> list[dict]:
-    """Read criteria typed one per line, "French | English" (English optional)."""
-    criteria = []
-    for line in (text or "").splitlines():
-        french, _sep, english = line.partition("|")
-        if french.strip():
-            criteria.append({"fr": french.strip(), "en": english.strip()})
-    return criteria
-
-
-def criteria_text(call: Call) -> str:
-    """The call's criteria as the call form shows them."""
-    return "\n".join(
-        f"{c['fr']} | {c['en']}" if c.get("en") else c["fr"] for c in (call.criteria or [])
-    )
-
-
 def save_call(call: Call | None, **fields) -> Call:
     """Create (call None) or update a call from staff input."""
     if call is None:
         call = Call()
         db.session.add(call)
     criteria = fields.pop("criteria_text", None)
-    if criteria is not None:
-        call.criteria = parse_criteria(criteria)
     for name, value in fields.items():
         setattr(call, name, value)
     if call.closes_at <= call.opens_at:
         raise CampaignError(_("The closing date must come after the opening date."))
+    if criteria and not call.criteria:
+        # Typed at once only on a new call; afterwards each criterion is edited by its id.
+        from coordination.campaigns.criteria import add_criteria_from_text
+
+        add_criteria_from_text(call, criteria)
     db.session.flush()
     return call
 
@@ -114,13 +99,18 @@ def add_question(call: Call, **fields) -> CallQuestion:
 
 def move_question(question: CallQuestion, offset: int) -> None:
     """Move a question up (-1) or down (+1) in its call's form."""
-    questions = sorted(question.call.questions, key=lambda q: (q.position, q.id))
-    index = questions.index(question)
+    move_in_order(question.call.questions, question, offset)
+
+
+def move_in_order(items: list, item, offset: int) -> None:
+    """Move one of items ordered by (position, id) up (-1) or down (+1), renumbering all."""
+    ordered = sorted(items, key=lambda i: (i.position, i.id))
+    index = ordered.index(item)
     target = index + offset
-    if 0 <= target < len(questions):
-        questions[index], questions[target] = questions[target], questions[index]
-    for position, item in enumerate(questions, start=1):
-        item.position = position * 10
+    if 0 <= target < len(ordered):
+        ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, each in enumerate(ordered, start=1):
+        each.position = position * 10
     db.session.flush()
 
 
@@ -370,20 +360,14 @@ def answer_rows(application: Application, locale: str) -> list[tuple[str, str]]:
     with force_locale(locale):
         theme_labels = {value: str(label) for value, label in THEMES}
         territory = application.territory
-        contacts = []
-        for index in range(CONTACT_ROWS):
-            parts = [
-                application.value(f"contacts-{index}-{part}")
-                for part in ("name", "function", "email", "phone")
-            ]
-            if any(parts):
-                contacts.append(", ".join(p for p in parts if p))
-        windows = []
-        for index in range(AVAILABILITY_ROWS):
-            start = application.value(f"availability-{index}-start")
-            end = application.value(f"availability-{index}-end")
-            if start or end:
-                windows.append(f"{start} → {end}")
+        contacts = [
+            ", ".join(p for p in row.values() if p)
+            for row in application.rows("contacts", CONTACT_PARTS)
+        ]
+        windows = [
+            f"{row['start']} → {row['end']}"
+            for row in application.rows("availability", ("start", "end"))
+        ]
         rows = [
             (str(CORE_LABELS["territory_id"]), territory.name if territory else ""),
             (str(CORE_LABELS["contacts"]), "\n".join(contacts)),
@@ -507,11 +491,15 @@ def auto_assign(call: Call, now: datetime) -> int:
 
 
 def save_review(review: Review, scores: dict[int, int], comment: str, now: datetime) -> None:
-    """Record a reviewer's 0-5 score for each criterion and their comment."""
-    count = len(review.application.call.criteria or [])
-    if sorted(scores) != list(range(count)) or any(not 0 <= s <= 5 for s in scores.values()):
+    """Record a reviewer's 0-5 score for each active criterion (by id) and their comment."""
+    call = review.application.call
+    active = {c.id for c in call.active_criteria}
+    if set(scores) != active or any(not 0 <= s <= 5 for s in scores.values()):
         raise CampaignError(_("Give every criterion a score from 0 to 5."))
-    review.scores = {str(index): int(score) for index, score in scores.items()}
+    # Scores of criteria retired since stay: results keep them.
+    retired = {c.key for c in call.criteria if c.is_retired}
+    kept = {k: v for k, v in (review.scores or {}).items() if k in retired}
+    review.scores = kept | {str(key): int(score) for key, score in scores.items()}
     review.comment = comment.strip()
     review.reviewed_at = now
     db.session.flush()
@@ -690,25 +678,25 @@ def _already_queued(key: str) -> bool:
 def export_csv(call: Call, locale: str) -> str:
     """Every application with all answers and scores, for Excel in French: BOM and ';'."""
     applications = queries.applications_with_everything(call)
-    criteria = call.criterion_labels(locale)
+    criteria = call.criteria
     with force_locale(locale):
         header = [_("Id"), _("Status"), _("Submitted at (Paris)"), _("Decision")]
         score_header = [_("Mean score"), _("Spread"), _("Reviews")]
     answer_header = (
         [label for label, _value in answer_rows(applications[0], locale)] if (applications) else []
     )
-    per_criterion = [f"{label} (0-5)" for label in criteria]
+    per_criterion = [f"{c.label(locale)} (0-5)" for c in criteria]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(header + answer_header + per_criterion + score_header)
     for application in applications:
         summary = score_summary(application)
         means = []
-        for index in range(len(criteria)):
+        for criterion in criteria:
             values = [
-                int(r.scores[str(index)])
+                int(r.scores[criterion.key])
                 for r in application.reviews
-                if r.reviewed_at and str(index) in r.scores
+                if r.reviewed_at and criterion.key in r.scores
             ]
             means.append(_decimal(statistics.fmean(values)) if values else "")
         writer.writerow(

@@ -1,5 +1,7 @@
 """Editions and calls: public pages, applying by one-time link, staff management, review."""
 
+import re
+
 from flask import (
     Blueprint,
     Response,
@@ -19,13 +21,15 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from coordination.auth.models import Role, User
+from coordination.campaigns import criteria as criteria_services
 from coordination.campaigns import queries, services
-from coordination.campaigns.catalogue import MAX_APPLICATION_BYTES
+from coordination.campaigns.catalogue import MAX_APPLICATION_BYTES, MAX_ROWS
 from coordination.campaigns.forms import (
     AccessForm,
     ActionForm,
     AssignForm,
     CallForm,
+    CriterionForm,
     DecisionForm,
     ExtendForm,
     InviteForm,
@@ -36,11 +40,13 @@ from coordination.campaigns.forms import (
     options,
     paris_datetime,
     review_form_class,
+    without_row,
 )
 from coordination.campaigns.models import (
     Application,
     ApplicationFile,
     ApplicationStatus,
+    CallCriterion,
     CallQuestion,
     QuestionKind,
     Review,
@@ -74,13 +80,18 @@ def _access_limit() -> str:
 
 @bp.route("/editions")
 def edition_list():
-    return render_template("campaigns/editions.html", editions=queries.editions(), now=utcnow())
+    return render_template(
+        "campaigns/editions.html", editions=queries.public_editions(), now=utcnow()
+    )
 
 
 @bp.route("/editions/<slug>")
 def edition(slug: str):
     edition = queries.edition_by_slug(slug)
-    if edition is None:
+    # An edition not public yet is staff's only.
+    if edition is None or not (
+        queries.is_public(edition) or (current_user.is_authenticated and _is_staff())
+    ):
         abort(404)
     return render_template("campaigns/edition.html", edition=edition, now=utcnow())
 
@@ -118,14 +129,25 @@ def call_detail(call_id: int):
 # --- Applying -------------------------------------------------------------------------
 
 
-def _application_form(call, formdata):
+def _application_form(call, formdata, add_row: str | None = None):
     locale = _locale()
     choices = [
         (str(t.id), f"{t.name} ({t.region.name})" if t.region else t.name)
         for t in queries.eligible_territories(call)
     ]
     form_class = application_form_class(call.questions, choices, locale)
-    return build_application_form(form_class, formdata)
+    return build_application_form(form_class, formdata, add_row)
+
+
+#: "add-contacts", "remove-availability-2": the buttons of the "add another" rows.
+ROW_ACTION = re.compile(r"(add|remove)-(contacts|availability)(?:-(\d{1,3}))?")
+
+
+def _row_action(action: str) -> tuple[str, str, int | None] | None:
+    match = ROW_ACTION.fullmatch(action or "")
+    if match is None or (match[1] == "remove") != (match[3] is not None):
+        return None
+    return match[1], match[2], int(match[3]) if match[3] else None
 
 
 def _saved_formdata(application: Application | None):
@@ -151,6 +173,7 @@ def _render_form(call, application, form, file_errors=None, status=200):
             file_errors=file_errors or {},
             invite_form=InviteForm(),
             locale=_locale(),
+            max_rows=MAX_ROWS,
         ),
         status,
     )
@@ -200,17 +223,25 @@ def application_form(call_id: int):
 
     if (request.content_length or 0) > MAX_APPLICATION_BYTES + 1024 * 1024:
         abort(413)
-    form = _application_form(call, request.form)
+    # Adding or removing a row works without JavaScript: the page comes back with it.
+    row_action = _row_action(request.form.get("action", ""))
+    formdata = request.form
+    if row_action and row_action[0] == "remove":
+        formdata = without_row(request.form, row_action[1], row_action[2])
+    add_row = row_action[1] if row_action and row_action[0] == "add" else None
+    form = _application_form(call, formdata, add_row)
     try:
         if application is None:
             application = services.start_application(call, current_user, now)
-        services.save_draft(application, services.clean_form_data(request.form), now)
+        services.save_draft(application, services.clean_form_data(formdata), now)
         file_errors = _store_uploads(application, current_user, now)
     except CampaignError as error:
         db.session.rollback()
         flash(str(error), "error")
         return _render_form(call, application, form, status=409)
     db.session.commit()
+    if row_action:
+        return _render_form(call, application, form, file_errors)
 
     if request.form.get("action") == "submit":
         is_valid = form.validate()
@@ -344,7 +375,8 @@ def application_detail(application_id: int):
         my_review=review,
         action_form=ActionForm(),
         now=utcnow(),
-        criteria=application.call.criterion_labels(_locale()),
+        criteria=application.call.criteria,
+        locale=_locale(),
         **context,
     )
 
@@ -400,15 +432,15 @@ def review(review_id: int):
     if review is None or review.reviewer_id != current_user.id:
         abort(404)
     application = review.application
-    criteria = application.call.criterion_labels(_locale())
-    form_class = review_form_class(criteria)
+    criteria = application.call.active_criteria
+    form_class = review_form_class([(c.id, c.label(_locale())) for c in criteria])
     if request.method == "GET":
         data = {f"score_{k}": str(v) for k, v in (review.scores or {}).items()}
         form = form_class(comment=review.comment, **data)
     else:
         form = form_class()
     if form.validate_on_submit():
-        scores = {i: int(getattr(form, f"score_{i}").data) for i in range(len(criteria))}
+        scores = {c.id: int(getattr(form, f"score_{c.id}").data) for c in criteria}
         try:
             services.save_review(review, scores, form.comment.data or "", utcnow())
         except CampaignError as error:
@@ -440,10 +472,11 @@ def _call_form(call=None, from_object: bool = False) -> CallForm:
             opens_at=to_local(call.opens_at).replace(tzinfo=None),
             closes_at=to_local(call.closes_at).replace(tzinfo=None),
             is_industry_only="1" if call.is_industry_only else "0",
-            criteria_text=services.criteria_text(call),
         )
     else:
-        form = CallForm()
+        # "Open a call for this edition" comes with the edition chosen.
+        chosen = parse_id(request.args.get("edition_id", "")) if request.method == "GET" else None
+        form = CallForm(edition_id=chosen) if chosen else CallForm()
     form.edition_id.choices = options((e.id, e.name) for e in queries.editions())
     return form
 
@@ -510,6 +543,7 @@ def edit_call(call_id: int):
         form=form,
         call=call,
         question_form=QuestionForm(formdata=None),
+        criterion_form=CriterionForm(formdata=None),
         action_form=ActionForm(),
         locale=_locale(),
     )
@@ -538,6 +572,7 @@ def add_question(call_id: int):
         form=_call_form(call, from_object=True),
         call=call,
         question_form=question_form,
+        criterion_form=CriterionForm(formdata=None),
         action_form=ActionForm(),
         locale=_locale(),
     ), 422
@@ -560,6 +595,74 @@ def change_question(question_id: int, move: str):
             services.move_question(question, -1 if move == "monter" else 1)
         db.session.commit()
     return redirect(url_for("campaigns.edit_call", call_id=call_id) + "#questions")
+
+
+@bp.route("/appels/gestion/<int:call_id>/criteres", methods=["POST"])
+@role_required(Role.STAFF)
+def add_criterion(call_id: int):
+    call = _call_or_404(call_id)
+    criterion_form = CriterionForm()
+    if criterion_form.validate_on_submit():
+        criteria_services.add_criterion(
+            call, criterion_form.label_fr.data, criterion_form.label_en.data or ""
+        )
+        db.session.commit()
+        flash(_("The criterion is added."), "success")
+        return redirect(url_for("campaigns.edit_call", call_id=call.id) + "#criteria")
+    return render_template(
+        "campaigns/call_form.html",
+        form=_call_form(call, from_object=True),
+        call=call,
+        question_form=QuestionForm(formdata=None),
+        criterion_form=criterion_form,
+        action_form=ActionForm(),
+        locale=_locale(),
+    ), 422
+
+
+def _criterion_or_404(criterion_id: int) -> CallCriterion:
+    criterion = db.session.get(CallCriterion, criterion_id)
+    if criterion is None:
+        abort(404)
+    return criterion
+
+
+@bp.route("/appels/gestion/criteres/<int:criterion_id>", methods=["POST"])
+@role_required(Role.STAFF)
+def rename_criterion(criterion_id: int):
+    criterion = _criterion_or_404(criterion_id)
+    form = CriterionForm()
+    if form.validate_on_submit():
+        criteria_services.rename_criterion(criterion, form.label_fr.data, form.label_en.data or "")
+        db.session.commit()
+        flash(_("The criterion is renamed."), "success")
+    else:
+        flash(_("Give the criterion a French label (300 characters at most)."), "error")
+    return redirect(url_for("campaigns.edit_call", call_id=criterion.call_id) + "#criteria")
+
+
+@bp.route(
+    "/appels/gestion/criteres/<int:criterion_id>/<any(monter,descendre,retirer,supprimer):move>",
+    methods=["POST"],
+)
+@role_required(Role.STAFF)
+def change_criterion(criterion_id: int, move: str):
+    criterion = _criterion_or_404(criterion_id)
+    call_id = criterion.call_id
+    if ActionForm().validate_on_submit():
+        try:
+            if move == "supprimer":
+                criteria_services.delete_criterion(criterion)
+            elif move == "retirer":
+                criteria_services.set_retired(criterion, not criterion.is_retired)
+            else:
+                criteria_services.move_criterion(criterion, -1 if move == "monter" else 1)
+        except CampaignError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+    return redirect(url_for("campaigns.edit_call", call_id=call_id) + "#criteria")
 
 
 # --- Staff: applications, review, decisions -------------------------------------------

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordination.auth.models import Role, User
-from coordination.campaigns.catalogue import AVAILABILITY_ROWS, CONTACT_ROWS
+from coordination.campaigns.catalogue import CONTACT_PARTS
 from coordination.campaigns.models import (
     Application,
     ApplicationStatus,
@@ -32,7 +32,7 @@ from coordination.stops.models import (
     WarningAcknowledgement,
 )
 from coordination.stops.warnings import CODES, next_weekday
-from coordination.territories.models import Commune
+from coordination.territories.models import Commune, Territory
 
 #: A stop's day when nothing else is known (Paris time).
 DEFAULT_START = time(9, 0)
@@ -157,9 +157,8 @@ def rules_row(edition: Edition) -> StopRules:
 
 def _availability(application: Application) -> list[list[str]]:
     windows = []
-    for row in range(AVAILABILITY_ROWS):
-        start = application.value(f"availability-{row}-start")
-        end = application.value(f"availability-{row}-end") or start
+    for row in application.rows("availability", ("start", "end")):
+        start, end = row["start"], row["end"] or row["start"]
         try:
             if start and date.fromisoformat(start) <= date.fromisoformat(end):
                 windows.append([start, end])
@@ -169,15 +168,11 @@ def _availability(application: Application) -> list[list[str]]:
 
 
 def _contacts(application: Application) -> list[dict]:
-    contacts = []
-    for row in range(CONTACT_ROWS):
-        contact = {
-            key: application.value(f"contacts-{row}-{key}").strip()
-            for key in ("name", "function", "email", "phone")
-        }
-        if contact["name"] or contact["email"]:
-            contacts.append(contact)
-    return contacts
+    return [
+        contact
+        for contact in application.rows("contacts", CONTACT_PARTS)
+        if contact["name"] or contact["email"]
+    ]
 
 
 def _first_day(windows: list[list[str]], edition: Edition) -> date:
@@ -258,13 +253,102 @@ def accepted_without_stop(edition: Edition) -> list[Application]:
     )
 
 
+def territory_stops(edition: Edition) -> dict[int, Stop]:
+    """The edition's stops by territory (the first one of each), cancelled ones aside."""
+    stops = db.session.scalars(
+        select(Stop)
+        .where(
+            Stop.edition_id == edition.id,
+            Stop.territory_id.is_not(None),
+            Stop.status != StopStatus.CANCELLED,
+        )
+        .order_by(Stop.id)
+    )
+    found: dict[int, Stop] = {}
+    for stop in stops:
+        found.setdefault(stop.territory_id, stop)
+    return found
+
+
+def pending_from_applications(
+    edition: Edition,
+) -> tuple[list[Application], list[tuple[Application, Stop]]]:
+    """Accepted applications without a stop: those that may become one, and those whose
+    territory already has a stop in the edition (never a second one), with that stop."""
+    taken = territory_stops(edition)
+    creatable, duplicates = [], []
+    for application in accepted_without_stop(edition):
+        existing = taken.get(application.territory_id)
+        if existing is not None:
+            duplicates.append((application, existing))
+        else:
+            creatable.append(application)
+    return creatable, duplicates
+
+
 def create_stops_from_accepted(edition: Edition, by: User | None, now: datetime) -> list[Stop]:
-    """One tentative stop for every accepted application of the edition that has none."""
+    """One tentative stop for every accepted application of the edition that has none, but
+    never a second stop for a territory (see pending_from_applications)."""
     rules_row(edition)
-    return [
-        create_stop_from_application(application, by, now)
-        for application in accepted_without_stop(edition)
-    ]
+    created: list[Stop] = []
+    seen: set[int] = set()
+    for application in pending_from_applications(edition)[0]:
+        # Two applications of one territory in the same batch make one stop too.
+        if application.territory_id in seen:
+            continue
+        created.append(create_stop_from_application(application, by, now))
+        if application.territory_id:
+            seen.add(application.territory_id)
+    return created
+
+
+def link_application(stop: Stop, application: Application, by: User | None, now: datetime) -> None:
+    """Make an accepted application the origin of its territory's existing stop."""
+    if (
+        application.decision != Decision.ACCEPTED
+        or application.decision_released_at is None
+        or application.status != ApplicationStatus.SUBMITTED
+        or application.call.edition_id != stop.edition_id
+        or application.territory_id != stop.territory_id
+    ):
+        raise StopError(_("Only an accepted application of this stop's territory can be linked."))
+    if stop.application_id is not None:
+        raise StopError(_("This stop already comes from an application."))
+    if db.session.scalar(select(Stop.id).where(Stop.application_id == application.id)):
+        raise StopError(_("This application already has a stop."))
+    changed = _apply(stop, {"application_id": application.id})
+    record_change(stop, "updated", changed, by, now)
+    db.session.flush()
+
+
+def create_manual_stop(
+    edition: Edition,
+    *,
+    territory: Territory,
+    commune: Commune,
+    day: date | None,
+    times: tuple[time, time] = (DEFAULT_START, DEFAULT_END),
+    by: User | None,
+    now: datetime,
+    **fields,
+) -> Stop:
+    """A stop staff add by hand in the commune's official name; with no date yet, it waits,
+    tentative, on the edition's first weekday (as a stop from an application would)."""
+    day = day or next_weekday(edition.starts_on)
+    return create_stop(
+        edition,
+        {
+            "territory_id": territory.id,
+            "title": commune.name,
+            "city": commune.name,
+            "commune_insee": commune.insee_code,
+            "starts_at": local_datetime(day, times[0]),
+            "ends_at": local_datetime(day, times[1]),
+            **fields,
+        },
+        by,
+        now,
+    )
 
 
 def create_stop(edition: Edition, fields: dict, by: User | None, now: datetime) -> Stop:

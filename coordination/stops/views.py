@@ -6,13 +6,15 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from coordination.auth.models import Role
 from coordination.auth.services import safe_next_path
-from coordination.campaigns.models import Edition
+from coordination.campaigns.models import Application, Edition
 from coordination.core.clock import local_datetime, to_local, utcnow
 from coordination.core.permissions import role_required
+from coordination.core.text import parse_id
 from coordination.extensions import db
 from coordination.stops import queries, services
 from coordination.stops.forms import (
@@ -23,8 +25,11 @@ from coordination.stops.forms import (
     RulesForm,
     StopForm,
 )
+from coordination.stops.manual import ManualStopForm
 from coordination.stops.models import STATUS_LABELS, Stop
 from coordination.stops.warnings import edition_stops, plan_warnings, rules_for, stop_warnings
+from coordination.territories.models import Territory
+from coordination.territories.queries import all_territories
 
 bp = Blueprint("stops", __name__)
 
@@ -107,6 +112,11 @@ def _plan(edition: Edition):
     return stops, plan_warnings(edition.id, stops)
 
 
+def _pending(edition: Edition) -> dict:
+    creatable, duplicates = services.pending_from_applications(edition)
+    return {"waiting": len(creatable), "duplicates": duplicates}
+
+
 @bp.route("/etapes/planning/<slug>")
 @role_required(Role.STAFF)
 def planning_list(slug: str):
@@ -119,7 +129,7 @@ def planning_list(slug: str):
         edition=edition,
         stops=stops,
         warnings=warnings,
-        waiting=len(services.accepted_without_stop(edition)),
+        **_pending(edition),
         action_form=ActionForm(),
         rules_form=rules_form,
         view="list",
@@ -136,7 +146,74 @@ def create_from_applications(slug: str):
         flash(
             _("%(count)s stops created from accepted applications.", count=len(created)), "success"
         )
-    return redirect(url_for("stops.planning_list", slug=slug))
+        duplicates = services.pending_from_applications(edition)[1]
+        if duplicates:
+            flash(
+                ngettext(
+                    "%(num)s accepted application comes from a territory that already has a"
+                    " stop: no second stop was made; link it below.",
+                    "%(num)s accepted applications come from a territory that already has a"
+                    " stop: no second stop was made; link them below.",
+                    len(duplicates),
+                ),
+                "error",
+            )
+    return redirect(url_for("stops.planning_list", slug=slug) + "#duplicates")
+
+
+@bp.route("/etapes/<int:stop_id>/lier/<int:application_id>", methods=["POST"])
+@role_required(Role.STAFF)
+def link_application(stop_id: int, application_id: int):
+    stop = _stop_or_404(stop_id)
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            services.link_application(stop, application, current_user, utcnow())
+        except services.StopError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(
+                _("The application is linked to the stop “%(title)s”.", title=stop.title), "success"
+            )
+    return redirect(url_for("stops.planning_list", slug=stop.edition.slug))
+
+
+@bp.route("/etapes/planning/<slug>/nouvelle", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def new_stop(slug: str):
+    edition = _edition_or_404(slug)
+    form = ManualStopForm()
+    form.territory_id.choices = [("", "—")] + [(str(t.id), t.name) for t in all_territories()]
+    if form.validate_on_submit():
+        territory = db.session.get(Territory, parse_id(form.territory_id.data))
+        stop = services.create_manual_stop(
+            edition,
+            territory=territory,
+            commune=form.commune,
+            day=form.day.data,
+            times=(form.starts.data, form.ends.data),
+            venue_name=form.venue_name.data or "",
+            venue_address=form.venue_address.data or "",
+            host_contacts=form.contacts(),
+            by=current_user,
+            now=utcnow(),
+        )
+        db.session.commit()
+        if form.day.data:
+            flash(_("The stop is added, tentative."), "success")
+        else:
+            flash(
+                _("The stop is added, tentative, on the edition's first weekday: set its date."),
+                "success",
+            )
+        return redirect(url_for("stops.stop_page", stop_id=stop.id))
+    return render_template("stops/new.html", edition=edition, form=form), (
+        422 if form.errors else 200
+    )
 
 
 @bp.route("/etapes/planning/<slug>/regles", methods=["POST"])
@@ -161,7 +238,7 @@ def save_rules(slug: str):
         edition=edition,
         stops=stops,
         warnings=warnings,
-        waiting=len(services.accepted_without_stop(edition)),
+        **_pending(edition),
         action_form=ActionForm(),
         rules_form=form,
         view="list",

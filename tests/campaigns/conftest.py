@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from coordination.campaigns.models import Application, Call, CallQuestion, Edition
+from coordination.campaigns.models import Application, Call, CallCriterion, CallQuestion, Edition
 from coordination.core.clock import utcnow
 from coordination.extensions import db
 
@@ -19,7 +19,9 @@ def territory(make_territory):
 
 @pytest.fixture
 def make_call():
-    def make(opens_at=None, closes_at=None, **fields):
+    def make(
+        opens_at=None, closes_at=None, criteria=(("Ancrage", "Roots"), ("Projet", "")), **fields
+    ):
         current = utcnow()
         edition = Edition(
             slug=f"tournee-test-{current.timestamp()}-{len(fields)}",
@@ -33,10 +35,13 @@ def make_call():
             description=fields.pop("description", "Un **appel**."),
             opens_at=opens_at or current - timedelta(days=10),
             closes_at=closes_at or current + timedelta(days=20),
-            criteria=fields.pop("criteria", [{"fr": "Ancrage", "en": "Roots"}, {"fr": "Projet"}]),
             **fields,
         )
         db.session.add(call)
+        for position, (french, english) in enumerate(criteria, start=1):
+            call.criteria.append(
+                CallCriterion(label_fr=french, label_en=english, position=position * 10)
+            )
         db.session.flush()
         return call
 

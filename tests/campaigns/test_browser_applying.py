@@ -96,6 +96,18 @@ def test_contact_drafts_leaves_returns_uploads_submits_and_staff_sees_it(
     form.locator("input[name=venue]").fill("Halle Marcel Dassault")
     form.locator("input[name='availability-0-start']").fill("2027-09-14")
     form.locator("input[name='availability-0-end']").fill("2027-09-18")
+    # "Add another" rows, in place: a second contact and window; a third contact removed.
+    page.locator("#add-contact").click()
+    form.locator("input[name='contacts-1-name']").fill("Marc Durand")
+    form.locator("input[name='contacts-1-email']").fill("marc@coquelicot.example")
+    page.locator("#add-contact").click()
+    form.locator("input[name='contacts-2-name']").fill("À enlever")
+    form.locator("button[value='remove-contacts-2']").click()
+    expect(form.locator("input[name='contacts-2-name']")).to_have_count(0)
+    expect(form.locator("[data-rows=contacts] [data-row]")).to_have_count(2)
+    page.locator("#add-window").click()
+    form.locator("input[name='availability-1-start']").fill("2027-10-05")
+    form.locator("input[name='availability-1-end']").fill("2027-10-08")
     form.locator("input[name=themes][value=innovation]").check()
     form.locator("textarea[name=partners]").fill("Université de Picardie")
     form.locator("input[name=expected_smes]").fill("40")
@@ -108,6 +120,8 @@ def test_contact_drafts_leaves_returns_uploads_submits_and_staff_sees_it(
     _ask_link_and_sign_in(page, live_server, call_id)
     expect(form.locator("input[name=venue]")).to_have_value("Halle Marcel Dassault")
     expect(form.locator("textarea[name=motivation]")).to_have_value("Le pôle aéronautique")
+    expect(form.locator("input[name='contacts-1-name']")).to_have_value("Marc Durand")
+    expect(form.locator("input[name='availability-1-end']")).to_have_value("2027-10-08")
 
     form.locator("input[name=files]").set_input_files(
         files=[{"name": "dossier.pdf", "mimeType": "application/pdf", "buffer": PDF}]
@@ -120,6 +134,14 @@ def test_contact_drafts_leaves_returns_uploads_submits_and_staff_sees_it(
     application = db.session.scalar(select(Application).where(Application.call_id == call_id))
     assert application.status == "submitted"
     assert [f.original_name for f in application.files] == ["dossier.pdf"]
+    assert [c["name"] for c in application.rows("contacts", ("name",))] == [
+        "Sandrine Petit",
+        "Marc Durand",
+    ]
+    assert application.rows("availability", ("start", "end")) == [
+        {"start": "2027-09-14", "end": "2027-09-18"},
+        {"start": "2027-10-05", "end": "2027-10-08"},
+    ]
     db.session.rollback()
 
     # Staff sees it in the call's applications.

@@ -56,8 +56,12 @@ def test_staff_applications_query_count_is_flat(
 
     def add(index):
         application = make_application(call, make_territory(f"T{index}"), [contact])
+        first, second = call.criteria
         services.save_review(
-            services.assign_reviewer(application, reviewer, now), {0: 1, 1: 2}, "", now
+            services.assign_reviewer(application, reviewer, now),
+            {first.id: 1, second.id: 2},
+            "",
+            now,
         )
 
     add(0)

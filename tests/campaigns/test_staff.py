@@ -35,7 +35,10 @@ def test_staff_opens_a_call_in_paris_time(client, staff, sign_in, call, db_sessi
     assert created.closes_at.isoformat() == "2027-04-30T10:00:00+00:00"  # CEST, UTC+2
     assert created.opens_at.isoformat() == "2027-03-01T08:00:00+00:00"  # CET, UTC+1
     assert created.is_industry_only is False
-    assert created.criteria == [{"fr": "Ancrage", "en": "Roots"}, {"fr": "Partenaires", "en": ""}]
+    assert [(c.label_fr, c.label_en, c.is_retired) for c in created.criteria] == [
+        ("Ancrage", "Roots", False),
+        ("Partenaires", "", False),
+    ]
     assert created.reviews_per_application == 3
     assert created.is_same_region_review_excluded is True
 
@@ -143,17 +146,23 @@ def test_reviewer_scores_and_staff_sees_mean_spread_and_ranking(
     other = make_user("o@example.org", roles=("reviewer",))
     strong = make_application(call, make_territory("Fort"), [contact])
     weak = make_application(call, make_territory("Faible"), [contact])
+    first, second = call.criteria
     review = services.assign_reviewer(strong, reviewer, now)
-    services.save_review(services.assign_reviewer(strong, other, now), {0: 2, 1: 2}, "", now)
-    services.save_review(services.assign_reviewer(weak, other, now), {0: 1, 1: 0}, "", now)
+    services.save_review(
+        services.assign_reviewer(strong, other, now), {first.id: 2, second.id: 2}, "", now
+    )
+    services.save_review(
+        services.assign_reviewer(weak, other, now), {first.id: 1, second.id: 0}, "", now
+    )
     sign_in(reviewer)
     assert client.get("/appels/relectures").status_code == 200
     response = client.post(
-        f"/appels/relectures/{review.id}", data={"score_0": "4", "score_1": "5", "comment": "Bien"}
+        f"/appels/relectures/{review.id}",
+        data={f"score_{first.id}": "4", f"score_{second.id}": "5", "comment": "Bien"},
     )
     assert response.status_code == 302
     db_session.refresh(review)
-    assert review.scores == {"0": 4, "1": 5}
+    assert review.scores == {str(first.id): 4, str(second.id): 5}
     ranked = services.ranking([weak, strong])
     assert [(s.application.id, s.rank, s.mean, s.spread) for s in ranked] == [
         (strong.id, 1, 3.25, 1.25),
@@ -172,7 +181,7 @@ def test_review_with_score_out_of_range_is_refused(call, territory, make_user, c
     reviewer = make_user("r@example.org", roles=("reviewer",))
     review = services.assign_reviewer(make_application(call, territory, [contact]), reviewer, now)
     with pytest.raises(CampaignError):
-        services.save_review(review, {0: 6, 1: 2}, "", now)
+        services.save_review(review, {call.criteria[0].id: 6, call.criteria[1].id: 2}, "", now)
 
 
 def test_decisions_stay_pending_until_released_together(
@@ -218,7 +227,10 @@ def test_export_csv_opens_in_french_excel(
     reviewer = make_user("r@example.org", roles=("reviewer",))
     application = make_application(call, territory, [contact])
     services.save_review(
-        services.assign_reviewer(application, reviewer, now), {0: 3, 1: 4}, "", now
+        services.assign_reviewer(application, reviewer, now),
+        {call.criteria[0].id: 3, call.criteria[1].id: 4},
+        "",
+        now,
     )
     sign_in(staff)
     response = client.get(f"/appels/gestion/{call.id}/export.csv")

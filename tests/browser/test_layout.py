@@ -126,6 +126,24 @@ def _sign_in(page: Page, server, email: str) -> None:
     page.wait_for_url(re.compile(r".*/(\?.*)?$"))
 
 
+def _widest(page: Page) -> str:
+    """The deepest elements reaching past the viewport's right edge, to say what to fix."""
+    return page.evaluate(
+        """() => {
+          const w = document.documentElement.clientWidth, out = [];
+          for (const el of document.body.querySelectorAll('*')) {
+            const r = el.getBoundingClientRect();
+            if (r.right > w + 1 && ![...el.children].some(c => c.getBoundingClientRect().right > w + 1)) {
+              out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                (el.className && el.className.baseVal === undefined ? '.' + el.className.split(' ').join('.') : '') +
+                ' ' + Math.round(r.right));
+            }
+          }
+          return out.slice(0, 4).join(', ');
+        }"""
+    )
+
+
 def _axe_violations(page: Page) -> list[str]:
     """Serious and critical axe-core violations on the page, one line each."""
     # Evaluated through the DevTools protocol, so the page's CSP does not refuse it.
@@ -163,7 +181,7 @@ def test_pages_fit_phone_and_desk_without_errors(browser, demo, role):
                     continue
                 width = page.evaluate("document.documentElement.scrollWidth")
                 if width > viewport["width"]:
-                    problems.append(f"{where}: {width}px wide")
+                    problems.append(f"{where}: {width}px wide, {_widest(page)}")
                 problems.extend(f"{where}: console: {e}" for e in errors)
                 problems.extend(f"{where}: axe {v}" for v in _axe_violations(page))
                 name = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "home"

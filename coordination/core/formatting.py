@@ -166,4 +166,6 @@ def register_filters(app: Flask) -> None:
     from coordination.extensions import babel
 
     # Flask-Babel reads its domain from this cached property: ours adds the typography.
-    babel.domain_instance = FrenchTypographyDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+    babel.domain_instance = FrenchTypographyDomain(
+        domain=app.config.get("BABEL_DOMAIN", "messages")
+    )

@@ -4,7 +4,6 @@ import logging
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, jsonify, redirect, request, session, url_for
-from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
@@ -160,14 +159,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    # Babel's "long" adds the UTC offset; these read as people write dates.
-    patterns = {"short": "dd/MM/y HH:mm", "medium": "d MMM y HH:mm", "long": "EEEE d MMMM y, HH:mm"}
-    app.jinja_env.filters["local_datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, patterns.get(fmt, fmt)) if value else ""
-    )
-    app.jinja_env.filters["local_date"] = lambda value, fmt="long": (
-        format_date(value, fmt) if value else ""
-    )
+    from coordination.core.formatting import register_filters
+
+    register_filters(app)
 
     @app.context_processor
     def inject_globals():

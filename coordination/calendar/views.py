@@ -72,6 +72,23 @@ def territory_feed(territory_id: int):
     return ics_response(content, f"territoire-{territory_id}.ics", private=False)
 
 
+@bp.route("/etapes/<int:stop_id>.ics")
+def stop_ics(stop_id: int):
+    """One stop as a calendar file ("add to my calendar"), for whoever may see its page."""
+    from coordination.calendar.events import stop_event
+    from coordination.calendar.ics import build_feed
+    from coordination.stops.models import Stop
+    from coordination.stops.services import can_see
+
+    stop = db.session.get(Stop, stop_id)
+    if stop is None or not can_see(current_user, stop):
+        abort(404)
+    response = make_response(build_feed(stop.title, [stop_event(stop)]))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="etape-{stop_id}.ics"'
+    return response
+
+
 @bp.route("/editions/<slug>")
 def edition_subscribe(slug: str):
     edition = db.session.scalar(select(Edition).where(Edition.slug == slug))

@@ -1,4 +1,5 @@
-"""The month calendar in a real browser: drag a stop to another day, then move it back."""
+"""The planning calendar (FullCalendar) in a real browser: drag a stop to another day,
+move it back with the keyboard through its date field, switch to the week and list views."""
 
 from datetime import time, timedelta
 
@@ -35,28 +36,51 @@ def test_staff_drags_a_stop_to_another_day_and_back(page: Page, demo, artifacts)
     stop_id, day, slug = stop.id, to_local(stop.starts_at).date(), stop.edition.slug
     # End the read transaction: on SQLite it would hold the lock the server needs.
     db.session.commit()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     _sign_in(page, demo)
     page.goto(demo(f"/etapes/planning/{slug}/calendrier?mois={day.year}-{day.month:02d}"))
 
-    source = page.locator(f".calendar-stop[data-stop-id='{stop_id}']")
-    target_day = day + timedelta(days=1)
+    event = page.locator(f".fc-event[data-stop-id='{stop_id}']")
+    expect(event).to_be_visible()
     page.screenshot(path=str(artifacts / "stops-calendar-1280x800.png"), full_page=True)
-    # Grab the card by its top-left corner (its title), not by the date field inside it.
-    target = page.locator(f"td[data-day='{target_day.isoformat()}']")
-    source.drag_to(target, source_position={"x": 4, "y": 4})
+    target_day = day + timedelta(days=1)
+    target = page.locator(f"td.fc-daygrid-day[data-date='{target_day.isoformat()}']")
+    # FullCalendar follows the pointer: press, move in steps, release over the next day.
+    source_box, target_box = event.bounding_box(), target.bounding_box()
+    page.mouse.move(source_box["x"] + 8, source_box["y"] + source_box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(
+        target_box["x"] + target_box["width"] / 2,
+        target_box["y"] + target_box["height"] / 2,
+        steps=12,
+    )
+    page.mouse.up()
 
-    cell = page.locator(f"td[data-day='{target_day.isoformat()}']")
-    expect(cell.locator(f".calendar-stop[data-stop-id='{stop_id}']")).to_be_visible()
+    # The same move as the date field: the page comes back with the stop on its new day.
+    moved = page.locator(
+        f"td[data-date='{target_day.isoformat()}'] .fc-event[data-stop-id='{stop_id}']"
+    )
+    expect(moved).to_be_visible()
+    expect(page.locator(f"#day-{stop_id}")).to_have_value(target_day.isoformat())
     db.session.expire_all()
     assert db.session.get(Stop, stop_id).starts_at == local_datetime(target_day, time(9, 0))
     db.session.commit()
 
-    # Undo with the date field of the same form.
-    form = cell.locator(f".calendar-stop[data-stop-id='{stop_id}'] form")
-    form.locator("input[name=day]").fill(day.isoformat())
-    form.locator("button").click()
+    # Undo with the keyboard: the stop's date field and its button.
+    field = page.locator(f"#day-{stop_id}")
+    field.fill(day.isoformat())
+    field.press("Tab")
+    page.keyboard.press("Enter")
     expect(
-        page.locator(f"td[data-day='{day.isoformat()}'] .calendar-stop[data-stop-id='{stop_id}']")
+        page.locator(f"td[data-date='{day.isoformat()}'] .fc-event[data-stop-id='{stop_id}']")
     ).to_be_visible()
     db.session.expire_all()
     assert db.session.get(Stop, stop_id).sequence == 2
+
+    # Week and list views, in French.
+    page.get_by_role("button", name="Planning").click()
+    expect(page.locator(f".fc-list-event[data-stop-id='{stop_id}']")).to_be_visible()
+    page.get_by_role("button", name="Semaine").click()
+    expect(page.locator(".fc-timeGridWeek-view")).to_be_visible()
+    assert errors == []

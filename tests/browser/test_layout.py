@@ -1,0 +1,193 @@
+"""Every role's main pages in a real browser, on a phone (390 px) and a desk (1366 px).
+
+On each page: the document is no wider than the viewport (nothing scrolls sideways),
+the console shows no error (CSP refusals included), and axe-core finds no violation of
+impact serious or critical. A screenshot of each page is kept under
+test-artifacts/screenshots/layout/.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+from sqlalchemy import select
+
+from coordination.campaigns.models import Application, Call, Edition, Review
+from coordination.clubs.models import Club
+from coordination.core.clock import utcnow
+from coordination.demo import DEMO_PASSWORD, load_demo_data
+from coordination.extensions import db
+from coordination.notifications.models import OutboxMessage
+from coordination.stops.models import Stop
+
+from .fixtures import SCREENSHOTS
+
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.10.3" / "axe.min.js"
+LAYOUT_SHOTS = SCREENSHOTS / "layout"
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1366, "height": 768}
+ACCOUNTS = {
+    "staff": "equipe@demo.innovent-e.fr",
+    "reviewer": "relecteur@demo.innovent-e.fr",
+    "territory": "territoire@demo.innovent-e.fr",
+    "partner": "partenaire@demo.innovent-e.fr",
+}
+
+
+@pytest.fixture
+def demo(committed, live_server):
+    """The demo data, committed, and the ids the pages need."""
+    assert load_demo_data(utcnow())
+    db.session.flush()
+    coming = db.session.scalars(select(Edition).order_by(Edition.starts_on.desc())).first()
+    call = db.session.scalars(select(Call).where(Call.edition_id == coming.id)).first()
+    stop = db.session.scalars(select(Stop).order_by(Stop.starts_at)).first()
+    club = db.session.scalars(select(Club).order_by(Club.id)).first()
+    application = db.session.scalars(select(Application).order_by(Application.id)).first()
+    review = db.session.scalars(select(Review).order_by(Review.id)).first()
+    message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+    ids = {
+        "slug": coming.slug,
+        "stop_slug": stop.edition.slug,
+        "call": call.id,
+        "stop": stop.id,
+        "club": club.slug,
+        "application": application.id if application else None,
+        "review": review.id if review else None,
+        "message": message.id if message else None,
+    }
+    db.session.commit()
+    return live_server, ids
+
+
+def _pages(role: str, ids: dict) -> list[str]:
+    public = [
+        "/",
+        "/editions",
+        f"/editions/{ids['slug']}",
+        "/appels",
+        f"/appels/{ids['call']}",
+        "/etapes",
+        f"/etapes/{ids['stop']}",
+        f"/etapes/{ids['stop']}/inscription",
+        "/clubs/",
+        f"/clubs/{ids['club']}",
+        "/clubs/inscription",
+        "/credits",
+    ]
+    signed_in = ["/calendrier/", "/profil"]
+    pages = {
+        "anonymous": [*public, "/connexion"],
+        "staff": [
+            "/equipe/tableau-de-bord",
+            "/territoires",
+            "/appels/gestion",
+            f"/appels/gestion/{ids['call']}/candidatures",
+            "/clubs/demandes",
+            "/equipe/partenaires/",
+            "/etapes/planning",
+            f"/etapes/planning/{ids['stop_slug']}",
+            f"/etapes/planning/{ids['stop_slug']}/calendrier",
+            f"/etapes/planning/{ids['stop_slug']}/frise",
+            f"/etapes/planification/{ids['slug']}",
+            f"/etapes/{ids['stop']}",
+            f"/etapes/{ids['stop']}/modifier",
+            f"/etapes/{ids['stop']}/participants",
+            f"/etapes/{ids['stop']}/participants/emargement",
+            "/observatoire",
+            "/equipe/courriels/",
+            *([f"/equipe/courriels/{ids['message']}"] if ids["message"] else []),
+            *signed_in,
+        ],
+        "reviewer": [
+            "/appels/relectures",
+            *([f"/appels/relectures/{ids['review']}"] if ids["review"] else []),
+            *signed_in,
+        ],
+        "territory": [
+            "/appels/mes-candidatures",
+            *([f"/appels/candidatures/{ids['application']}"] if ids["application"] else []),
+            f"/appels/{ids['call']}",
+            "/observatoire",
+            *signed_in,
+        ],
+        "partner": ["/partenaire/", f"/clubs/{ids['club']}", "/observatoire", *signed_in],
+    }
+    return pages[role]
+
+
+def _sign_in(page: Page, server, email: str) -> None:
+    page.goto(server("/connexion"))
+    form = page.locator("form:has(input[type=password])")
+    form.locator("input[name=email]").fill(email)
+    form.locator("input[type=password]").fill(DEMO_PASSWORD)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/(\?.*)?$"))
+
+
+def _widest(page: Page) -> str:
+    """The deepest elements reaching past the viewport's right edge, to say what to fix."""
+    return page.evaluate(
+        """() => {
+          const w = document.documentElement.clientWidth, out = [];
+          for (const el of document.body.querySelectorAll('*')) {
+            const r = el.getBoundingClientRect();
+            if (r.right > w + 1 && ![...el.children].some(c => c.getBoundingClientRect().right > w + 1)) {
+              out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                (el.className && el.className.baseVal === undefined ? '.' + el.className.split(' ').join('.') : '') +
+                ' ' + Math.round(r.right));
+            }
+          }
+          return out.slice(0, 4).join(', ');
+        }"""
+    )
+
+
+def _axe_violations(page: Page) -> list[str]:
+    """Serious and critical axe-core violations on the page, one line each."""
+    # Evaluated through the DevTools protocol, so the page's CSP does not refuse it.
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"
+    )
+    return result
+
+
+@pytest.mark.parametrize("role", ["anonymous", "staff", "reviewer", "territory", "partner"])
+def test_pages_fit_phone_and_desk_without_errors(browser, demo, role):
+    server, ids = demo
+    problems: list[str] = []
+    LAYOUT_SHOTS.mkdir(parents=True, exist_ok=True)
+    for label, viewport in (("390", PHONE), ("1366", DESK)):
+        context = browser.new_context(viewport=viewport, locale="fr-FR")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        try:
+            if role != "anonymous":
+                _sign_in(page, server, ACCOUNTS[role])
+            for path in _pages(role, ids):
+                errors.clear()
+                response = page.goto(server(path))
+                page.wait_for_load_state("load")
+                where = f"{role} {label}px {path}"
+                if response is None or response.status != 200:
+                    problems.append(f"{where}: status {response and response.status}")
+                    continue
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > viewport["width"]:
+                    problems.append(f"{where}: {width}px wide, {_widest(page)}")
+                problems.extend(f"{where}: console: {e}" for e in errors)
+                problems.extend(f"{where}: axe {v}" for v in _axe_violations(page))
+                name = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "home"
+                page.screenshot(
+                    path=str(LAYOUT_SHOTS / f"{role}-{name}-{label}.png"), full_page=True
+                )
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)

@@ -1,7 +1,7 @@
 """accounts: audit log, erasure requests, anonymised registrations
 
 Revision ID: accounts_13a
-Revises: e8f0d0ee7c40
+Revises: outbox_20
 Create Date: 2026-12-02 01:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import coordination.core.types
 
 revision = "accounts_13a"
-down_revision = "e8f0d0ee7c40"
+down_revision = "outbox_20"
 branch_labels = None
 depends_on = None
 

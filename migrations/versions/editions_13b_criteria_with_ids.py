@@ -1,7 +1,7 @@
 """Review criteria with stable ids: scores keyed by criterion id, not position
 
 Revision ID: editions_13b
-Revises: e8f0d0ee7c40
+Revises: planner_15
 
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "editions_13b"
-down_revision = "e8f0d0ee7c40"
+down_revision = "planner_15"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Hardening: when each person joined a draft application
 
 Revision ID: hardening_14
-Revises: e8f0d0ee7c40
+Revises: accounts_13a
 Create Date: 2026-12-02 01:15:00
 
 """
@@ -13,7 +13,7 @@ import coordination.core.types
 
 # revision identifiers, used by Alembic.
 revision = "hardening_14"
-down_revision = "e8f0d0ee7c40"
+down_revision = "accounts_13a"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Planner runs: solves of an edition outside the web request, one active per edition.
 
 Revision ID: planner_15
-Revises: e8f0d0ee7c40
+Revises: hardening_14
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import coordination.core.types
 
 revision = "planner_15"
-down_revision = "e8f0d0ee7c40"
+down_revision = "hardening_14"
 branch_labels = None
 depends_on = None
 

@@ -186,6 +186,9 @@ def deliver_due_messages(
     limit = limit or current_app.config["OUTBOX_BATCH_SIZE"]
     token, message_ids = claim_due_messages(now, limit, worker)
     report = DeliveryReport()
+    if not message_ids:
+        report.paused_until = paused_until(now)
+        db.session.commit()
     for position, message_id in enumerate(message_ids):
         outcome = deliver_message(message_id, token, backend, clock)
         if outcome == "paused":

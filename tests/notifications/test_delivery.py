@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from config import TestConfig
+from coordination.core.clock import utcnow
 from coordination.extensions import db
 from coordination.notifications.backends import RateLimited, TemporaryDeliveryError
 from coordination.notifications.delivery import (
@@ -207,3 +208,18 @@ def test_a_lease_not_longer_than_the_send_timeout_is_refused(app, monkeypatch):
     monkeypatch.setitem(app.config, "OUTBOX_SEND_TIMEOUT_SECONDS", 10)
     with pytest.raises(RuntimeError, match=r"OUTBOX_LEASE_SECONDS \(10\) must be longer"):
         lease_length()
+
+
+def test_outbox_deliver_says_sending_is_paused(app, db_session):
+    now = utcnow()
+    queue_several(1, now)
+    record_pause(now + timedelta(minutes=5), "SendGrid 429", now)
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+
+    until = now + timedelta(minutes=5)
+    assert result.output == (
+        f"0 sent, 0 to retry, 0 failed\n"
+        f"provider rate limit: sending paused until {until:%H:%M:%S} UTC\n"
+    )

@@ -10,6 +10,7 @@ from coordination.core.clock import utcnow
 from coordination.extensions import db
 from coordination.notifications.backends import RateLimited, TemporaryDeliveryError
 from coordination.notifications.delivery import (
+    _hand_back,
     claim_due_messages,
     deliver_due_messages,
     deliver_message,
@@ -223,3 +224,18 @@ def test_outbox_deliver_says_sending_is_paused(app, db_session):
         f"0 sent, 0 to retry, 0 failed\n"
         f"provider rate limit: sending paused until {until:%H:%M:%S} UTC\n"
     )
+
+
+def test_claims_go_back_even_when_the_pause_is_over_before_they_are_released(db_session, now):
+    messages = queue_several(3, now)
+    token, claimed = claim_due_messages(now, 10, "slow")
+    # A one-second pause, over by the time a loaded machine gets to hand the batch back.
+    record_pause(now + timedelta(seconds=1), "SendGrid 429", now)
+    later = now + timedelta(seconds=2)
+
+    assert _hand_back(token, later) is None
+
+    for message in messages:
+        assert (message.status, message.next_attempt_at) == (MessageStatus.PENDING, later)
+        assert message.lease_expires_at is None
+    assert claim_due_messages(later, 10, "next")[1] == claimed

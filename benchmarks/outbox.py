@@ -167,16 +167,17 @@ def run(url: str, count: int, workers: int, batch_size: int, mode: str) -> bool:
         queued = reset_and_queue(app, count)
         # spawn, not fork: the parent runs the stand-in's threads.
         context = multiprocessing.get_context("spawn")
-        start = context.Manager().Event()
+        # Every worker and this process meet here once the apps are built: under load,
+        # importing and building an app takes seconds, which is not what is measured.
+        start = context.Manager().Barrier(workers + 1)
         with context.Pool(workers) as pool:
             results = [
                 pool.apply_async(worker, (i, url, standin.url, API_KEY, batch_size, mode, start))
                 for i in range(workers)
             ]
-            time.sleep(0.5)  # let every process import and build its app before the clock
+            start.wait(timeout=300)
             began = time.perf_counter()
-            start.set()
-            passes = [result.get(timeout=600) for result in results]
+            passes = [result.get(timeout=1200) for result in results]
             elapsed = time.perf_counter() - began
         accepted = Counter(standin.received_outbox_ids())
         statuses = outcome(app)

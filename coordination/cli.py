@@ -97,6 +97,9 @@ def outbox_deliver():
     click.echo(
         f"{len(report.sent)} sent, {len(report.retrying)} to retry, {len(report.failed)} failed"
     )
+    if report.paused_until:
+        # A provider's rate limit: every worker waits; nothing has failed because of it.
+        click.echo(f"provider rate limit: sending paused until {report.paused_until:%H:%M:%S} UTC")
 
 
 @scheduler_cli.command("run")

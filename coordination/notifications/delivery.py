@@ -186,6 +186,9 @@ def deliver_due_messages(
     limit = limit or current_app.config["OUTBOX_BATCH_SIZE"]
     token, message_ids = claim_due_messages(now, limit, worker)
     report = DeliveryReport()
+    if not message_ids:
+        report.paused_until = paused_until(now)
+        db.session.commit()
     for position, message_id in enumerate(message_ids):
         outcome = deliver_message(message_id, token, backend, clock)
         if outcome == "paused":
@@ -287,13 +290,16 @@ def _write_if_held(message_id: int, token: str, values: dict) -> bool:
 def _hand_back(token: str, moment: datetime) -> datetime | None:
     """Release this pass's unsent claims until the running pause ends; commit; return its end."""
     until = paused_until(moment)
-    if until is not None:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.claimed_by == token, OutboxMessage.status == MessageStatus.SENDING)
-            .values(status=MessageStatus.PENDING, next_attempt_at=until, lease_expires_at=None),
-            execution_options=NO_SYNC,
-        )
+    # A short pause may be over already (a slow machine): the claims are then due now,
+    # never left held until their lease runs out.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.claimed_by == token, OutboxMessage.status == MessageStatus.SENDING)
+        .values(
+            status=MessageStatus.PENDING, next_attempt_at=until or moment, lease_expires_at=None
+        ),
+        execution_options=NO_SYNC,
+    )
     db.session.commit()
     return until
 

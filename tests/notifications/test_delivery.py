@@ -6,9 +6,11 @@ import pytest
 from sqlalchemy import select, update
 
 from config import TestConfig
+from coordination.core.clock import utcnow
 from coordination.extensions import db
 from coordination.notifications.backends import RateLimited, TemporaryDeliveryError
 from coordination.notifications.delivery import (
+    _hand_back,
     claim_due_messages,
     deliver_due_messages,
     deliver_message,
@@ -207,3 +209,33 @@ def test_a_lease_not_longer_than_the_send_timeout_is_refused(app, monkeypatch):
     monkeypatch.setitem(app.config, "OUTBOX_SEND_TIMEOUT_SECONDS", 10)
     with pytest.raises(RuntimeError, match=r"OUTBOX_LEASE_SECONDS \(10\) must be longer"):
         lease_length()
+
+
+def test_outbox_deliver_says_sending_is_paused(app, db_session):
+    now = utcnow()
+    queue_several(1, now)
+    record_pause(now + timedelta(minutes=5), "SendGrid 429", now)
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+
+    until = now + timedelta(minutes=5)
+    assert result.output == (
+        f"0 sent, 0 to retry, 0 failed\n"
+        f"provider rate limit: sending paused until {until:%H:%M:%S} UTC\n"
+    )
+
+
+def test_claims_go_back_even_when_the_pause_is_over_before_they_are_released(db_session, now):
+    messages = queue_several(3, now)
+    token, claimed = claim_due_messages(now, 10, "slow")
+    # A one-second pause, over by the time a loaded machine gets to hand the batch back.
+    record_pause(now + timedelta(seconds=1), "SendGrid 429", now)
+    later = now + timedelta(seconds=2)
+
+    assert _hand_back(token, later) is None
+
+    for message in messages:
+        assert (message.status, message.next_attempt_at) == (MessageStatus.PENDING, later)
+        assert message.lease_expires_at is None
+    assert claim_due_messages(later, 10, "next")[1] == claimed

@@ -47,7 +47,8 @@ def _helpers() -> dict:
 @bp.route("/equipe/comptes")
 @role_required(Role.STAFF)
 def account_list():
-    text = request.args.get("q", "")[:200]
+    # NUL cannot go into a PostgreSQL string: drop it rather than fail.
+    text = request.args.get("q", "")[:200].replace("\x00", "")
     role = request.args.get("role", "")
     role = role if role in set(Role) else ""
     state = request.args.get("state", "")

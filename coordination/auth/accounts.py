@@ -164,6 +164,8 @@ def invite(
 
 def change_roles(user: User, roles, now: datetime, actor: User | None, via: str = VIA_WEB):
     """Give an account exactly these roles, keeping at least one active staff account."""
+    if user.erased_at is not None:
+        raise AccountError(_l("This account was erased; it cannot be used again."))
     roles = checked_roles(roles)
     before = sorted(user.roles)
     if set(roles) == set(before):

@@ -28,6 +28,11 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def drop_nul(value):
+    """NUL cannot be stored in PostgreSQL text: drop it from free text."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class SignInForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
@@ -84,7 +89,9 @@ class InviteForm(FlaskForm):
         filters=[strip],
         validators=[InputRequired(), Email(), Length(max=254)],
     )
-    name = StringField(_l("Name"), id="invite-name", filters=[strip], validators=[Length(max=200)])
+    name = StringField(
+        _l("Name"), id="invite-name", filters=[drop_nul, strip], validators=[Length(max=200)]
+    )
     roles = MultiCheckboxField(_l("Roles"), id="invite-roles", choices=role_choices)
     locale = SelectField(
         _l("Language of the email"),

@@ -252,3 +252,19 @@ def test_account_pages_let_staff_in(client, signed_in_staff, make_user, method, 
 def test_unknown_account_is_a_404(client, signed_in_staff):
     assert client.get("/equipe/comptes/999999").status_code == 404
     assert client.post("/equipe/comptes/999999/desactiver").status_code == 404
+
+
+def test_bad_input_on_the_accounts_pages_is_never_a_500(client, signed_in_staff, db_session):
+    assert client.get("/equipe/comptes", query_string={"q": "a\x00b"}).status_code == 200
+    response = client.post(
+        "/equipe/comptes/inviter",
+        data={"email": "n@example.org", "name": "No\x00ra", "roles": ["reviewer"], "locale": "xx"},
+    )
+    assert response.status_code == 200  # the unknown language is refused, the rest kept
+    assert 'value="Nora"' in response.get_data(as_text=True)
+    ok = client.post(
+        "/equipe/comptes/inviter",
+        data={"email": "n@example.org", "name": "No\x00ra", "roles": ["reviewer"], "locale": "fr"},
+    )
+    assert ok.status_code == 302
+    assert db_session.scalar(select(User.name).where(User.email == "n@example.org")) == "Nora"

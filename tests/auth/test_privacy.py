@@ -133,6 +133,8 @@ def test_erasure_is_asked_then_carried_out_by_staff(
     assert client.get("/equipe/comptes/effacements").get_data(as_text=True).count("paula") == 0
     with pytest.raises(accounts.AccountError):
         accounts.reactivate(user, registration.registered_at, actor=staff)
+    with pytest.raises(accounts.AccountError):
+        accounts.change_roles(user, ["staff"], registration.registered_at, actor=staff)
 
 
 def test_staff_cannot_erase_themselves(staff, make_user, now):

@@ -62,3 +62,10 @@ def test_the_retention_period_is_a_setting(app, stop, edition, register):
         app.config["PARTICIPANT_DATA_RETENTION_MONTHS"] = 24
     emails = db.session.scalars(select(Registration.email)).all()
     assert emails == [f"anonymised-{db.session.scalar(select(Registration.id))}@anonymised.invalid"]
+
+
+def test_the_anonymisation_job_runs_daily(app):
+    from coordination.scheduler import build_scheduler
+
+    jobs = {job.id: job for job in build_scheduler(app).get_jobs()}
+    assert jobs["participants_anonymise"].trigger.interval.total_seconds() == 86400

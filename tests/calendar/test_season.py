@@ -2,8 +2,8 @@
 
 The clock moves week by week through March to November 2026, each day hour by hour
 through the office hours (every due time here falls on the hour, so a reminder an hour
-early or late shows), across both daylight-saving changes (29 March and 25 October 2026). Every job that sends at a
-given minute is run at each step, as the scheduler would.
+early or late shows), across both daylight-saving changes (29 March and 25 October
+2026). Every job that sends at a given minute is run at each step, as the scheduler would.
 """
 
 from datetime import UTC, datetime, timedelta

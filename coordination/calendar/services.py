@@ -276,7 +276,7 @@ def send_invitations(
             continue
         method = "CANCEL" if cancelled else "REQUEST"
         ics = build_invitation(
-            event, _organizer(), Person(user.display_name, user.email), method, _timezone()
+            event, _organizer(), Person(user.name or "", user.email), method, _timezone()
         )
         token = reply_token(event.uid, user.id)
         queue_email_to(

@@ -218,6 +218,29 @@ def can_manage_club(user, club: Club) -> bool:
     return user.has_role(Role.STAFF) or any(lead.id == user.id for lead in club.leads)
 
 
+def is_club_member(user, club: Club) -> bool:
+    """Whether a user is an approved contact of an approved member of the club, a lead or
+    staff: who may see what is for members only (a meeting's online link)."""
+    if can_manage_club(user, club):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        db.session.scalar(
+            select(Membership.id)
+            .join(PartnerContact, PartnerContact.organisation_id == Membership.organisation_id)
+            .where(
+                Membership.club_id == club.id,
+                Membership.status == MembershipStatus.APPROVED,
+                PartnerContact.user_id == user.id,
+                PartnerContact.is_approved.is_(True),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def is_approved_contact(user, organisation: PartnerOrganisation) -> bool:
     """Whether a user may manage an organisation (approved contact) — staff always may."""
     if not getattr(user, "is_authenticated", False):

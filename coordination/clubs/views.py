@@ -105,6 +105,8 @@ def club_page(slug: str):
         meetings=queries.coming_meetings(club.id, now),
         stops=public_stops_in_territories(territory_ids, now),
         can_manage=can_manage,
+        # The online link is for the club's members and staff, not the public page.
+        can_see_links=services.is_club_member(current_user, club),
     )
 
 

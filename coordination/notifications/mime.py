@@ -2,8 +2,9 @@
 
 import base64
 import hashlib
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 
 from coordination.notifications.models import OutboxMessage
 
@@ -11,10 +12,12 @@ from coordination.notifications.models import OutboxMessage
 def build_mime(message: OutboxMessage) -> EmailMessage:
     """Return multipart/alternative (text, html, calendar), wrapped in mixed with attachments."""
     mime = EmailMessage()
-    mime["From"] = formataddr((message.from_name, message.from_email))
-    mime["To"] = formataddr((message.to_name, message.to_email))
+    # Address objects, not formataddr strings: a name with accents and parentheses
+    # ("Camille Martin (équipe InnovENT-E)") is then encoded so parsers read it back whole.
+    mime["From"] = mailbox(message.from_name, message.from_email)
+    mime["To"] = mailbox(message.to_name, message.to_email)
     if message.reply_to:
-        mime["Reply-To"] = message.reply_to
+        mime["Reply-To"] = mailbox("", message.reply_to)
     mime["Subject"] = message.subject
     mime["Date"] = format_datetime(message.created_at)
     domain = message.from_email.rpartition("@")[2] or "localhost"
@@ -38,6 +41,11 @@ def build_mime(message: OutboxMessage) -> EmailMessage:
             filename=attachment["filename"],
         )
     return mime
+
+
+def mailbox(name: str | None, address: str) -> Address:
+    """One mailbox for a header: the person's name (if known) and their address."""
+    return Address(display_name=name or "", addr_spec=address)
 
 
 def message_id(message: OutboxMessage, domain: str) -> str:

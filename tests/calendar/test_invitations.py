@@ -147,3 +147,12 @@ def test_reply_link_records_the_answer_on_a_button_press(
 
 def test_a_tampered_reply_link_is_a_404(client):
     assert client.get("/calendrier/reponse/eyJ1aWQiOiJ4IiwidXNlciI6MX0.forged").status_code == 404
+
+
+def test_attendee_cn_is_the_name_when_known_never_the_address(club_setup, make_meeting, db_session):
+    club, lead, member, _outsider = club_setup()
+    member.name = ""
+    make_meeting(club, status="confirmed")
+    by_email = {m.to_email: vevent(m)["ATTENDEE"] for m in invitations(db_session)}
+    assert by_email[lead.email].params["CN"] == "Lea Lead"
+    assert "CN" not in by_email[member.email].params

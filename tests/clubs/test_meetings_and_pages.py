@@ -385,3 +385,29 @@ def test_club_page_lists_the_confirmed_stops_of_its_territories(client, db_sessi
     page = client.get("/clubs/club-aisne").get_data(as_text=True)
     assert "Étape confirmée" in page
     assert "Étape provisoire" not in page
+
+
+def test_a_meetings_online_link_is_for_members_and_staff_only(
+    client, make_club, make_organisation, make_user, staff, sign_in, now
+):
+    club = make_club()
+    member = _member(club, "CCI Hauts-de-France", make_organisation, make_user, now)
+    outsider = make_user("curieux@example.org", roles=("partner_contact",))
+    link = "https://visio.example.org/reunion-secrete"
+    starts = utcnow() + timedelta(days=3)
+    save_meeting(
+        club,
+        None,
+        _fields(starts_at=starts, ends_at=starts + timedelta(hours=1), online_url=link),
+        now,
+    )
+    db.session.commit()
+    path = f"/clubs/{club.slug}"
+
+    assert link not in client.get(path).get_data(as_text=True)  # the public page
+    sign_in(outsider)
+    assert link not in client.get(path).get_data(as_text=True)
+    sign_in(member.contacts[0].user)
+    assert link in client.get(path).get_data(as_text=True)
+    sign_in(staff)
+    assert link in client.get(path).get_data(as_text=True)

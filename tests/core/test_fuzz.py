@@ -131,7 +131,7 @@ def _as_role(client, email):
     return client.get_cookie("session").value
 
 
-def _fuzz_role(app, client, email, slugs, failures):
+def _fuzz_role(app, client, email, slugs, failures, thorough=True):
     cookie = _as_role(client, email)
 
     def request(method, url, expect_400=False, **kwargs):
@@ -163,10 +163,10 @@ def _fuzz_role(app, client, email, slugs, failures):
                     known = forms.setdefault(target, (set(), set()))
                     known[0].update(fields)
                     known[1].update(files)
-            for bad in (NUL, None):
+            for bad in (NUL, None) if thorough else ():
                 query = urlencode({name: bad or MIXED_QUERY[name] for name in QUERY_NAMES})
                 request("GET", f"{url}?{query}", expect_400=bad == NUL)
-        for bad_url, has_nul in _bad_paths(rule, values):
+        for bad_url, has_nul in _bad_paths(rule, values) if thorough else ():
             method = "GET" if "GET" in rule.methods else "POST"
             request(method, bad_url, expect_400=has_nul)
         if "POST" in rule.methods:
@@ -187,8 +187,11 @@ def _fuzz_role(app, client, email, slugs, failures):
 
 def test_no_input_makes_a_500_for_any_role(app, client, demo_world):
     failures: list[str] = []
+    # Anonymous and staff see every URL variant; the other roles, whose pages are a
+    # subset, every form of theirs with every bad value (the edge guard is role-blind).
+    staff_email = DEMO_ACCOUNTS[0][0]
     for email in [None] + [email for email, _roles in DEMO_ACCOUNTS]:
-        _fuzz_role(app, client, email, demo_world, failures)
+        _fuzz_role(app, client, email, demo_world, failures, thorough=email in (None, staff_email))
     assert failures == []
 
 

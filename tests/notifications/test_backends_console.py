@@ -19,11 +19,11 @@ KEY = "reminder:stop:42:user:7:P14D:2026-06-05T09:00"
 
 def queue(now, **fields):
     """Queue the platform's test message to Léa, due at `now`."""
+    fields.setdefault("to_email", "lea@example.org")
+    fields.setdefault("to_name", "Léa Dupont")
     return queue_email(
         key=KEY,
         template="notifications/test",
-        to_email="lea@example.org",
-        to_name="Léa Dupont",
         context={"backend": "console", "now": now},
         now=now,
         **fields,
@@ -83,3 +83,17 @@ def test_console_eml_keeps_calendar_and_attachment(app, db_session, now, tmp_pat
     assert (image.get_content_type(), image.get_filename()) == ("image/png", "carte.png")
     assert image.get_content() == b"\x89PNG"
     assert message.provider_message_id == path.name
+
+
+def test_console_a_name_with_accents_and_parentheses_reads_back_with_its_address(
+    app, db_session, now, tmp_path
+):
+    name = "Camille Martin (équipe InnovENT-E)"
+    queue(now, to_name=name, to_email="camille@innovent-e.example")
+
+    deliver_due_messages(now, backend=ConsoleBackend(str(tmp_path)))
+
+    [path] = tmp_path.iterdir()
+    mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    [to] = mail["To"].addresses
+    assert (to.display_name, to.addr_spec) == (name, "camille@innovent-e.example")

@@ -306,3 +306,17 @@ def test_smtp_non_ascii_local_part_is_permanent(app, db_session, now, smtp_serve
 
     assert report.failed == [message.id]
     assert message.status == MessageStatus.FAILED
+
+
+def test_smtp_a_name_with_accents_and_parentheses_reads_back_with_its_address(
+    app, db_session, now, smtp_server
+):
+    name = "Camille Martin (équipe InnovENT-E)"
+    queue(now, to_name=name, to_email="camille@innovent-e.example", reply_to="r@example.org")
+
+    deliver_due_messages(now, backend=SmtpBackend(smtp_server.config()))
+
+    mail = smtp_server.messages[0].message
+    [to] = mail["To"].addresses
+    assert (to.display_name, to.addr_spec) == (name, "camille@innovent-e.example")
+    assert [a.addr_spec for a in mail["Reply-To"].addresses] == ["r@example.org"]

@@ -52,3 +52,16 @@ def test_digest_email(app, locale):
         },
     )
     check_snapshot(f"digest.{locale}", rendered)
+
+
+def test_emails_greet_by_name_never_by_address(app, make_user):
+    from coordination.notifications.rendering import render_email
+
+    unnamed = make_user("anonyme@example.org")
+    named = make_user("camille@example.org", name="Camille Martin (équipe InnovENT-E)")
+    context = {"url": "http://localhost/connexion/lien/x", "minutes": 30}
+    with app.test_request_context():
+        plain = render_email("auth/login_link", "fr", {**context, "user": unnamed})
+        greeted = render_email("auth/login_link", "fr", {**context, "user": named})
+    assert "Bonjour,\n" in plain.text and "anonyme@example.org" not in plain.text
+    assert "Bonjour Camille Martin (équipe InnovENT-E)," in greeted.text

@@ -213,8 +213,8 @@ def _seconds(value: float | None) -> str:
 def editions_part(time_limit: float, workers: int) -> None:
     rng = random.Random(SEED)
     cases = [
-        (40, 2, date(2027, 6, 1), date(2027, 10, 29), True),
-        (80, 4, date(2027, 6, 1), date(2027, 10, 29), True),
+        (40, 3, date(2027, 6, 1), date(2027, 10, 29), True),
+        (80, 4, date(2027, 6, 1), date(2027, 10, 29), False),
         (150, 4, date(2027, 2, 1), date(2027, 12, 17), True),
     ]
     print(f"(b) generated editions, time limit {time_limit:g} s, {workers} CP-SAT workers")

@@ -111,8 +111,8 @@ def run_status(run: PlannerRun, now: datetime) -> dict:
             "unplaced": len(plan.get("unplaced", [])),
             "km": round(plan.get("km", 0)),
             "summary": _(
-                "Best plan so far: %(placed)s stops placed, %(unplaced)s without a day, "
-                "%(km)s km of travel.",
+                "Best plan so far. Stops with a day: %(placed)s; without: %(unplaced)s; "
+                "travel: %(km)s km.",
                 placed=len(days),
                 unplaced=len(plan.get("unplaced", [])),
                 km=round(plan.get("km", 0)),

@@ -169,6 +169,22 @@ def _no_day_reason(stop: Stop, edition: Edition, rules: StopRules) -> str:
     """Why none of a stop's windows leaves a possible day, in words."""
     windows = parse_windows(stop.availability)
     departement = departement_of(stop.commune_insee)
+    every = [
+        window_reasons(
+            start, end, edition.starts_on, edition.ends_on, departement, rules.is_august_break
+        )
+        for start, end in windows
+    ]
+    if windows and all(
+        AUGUST_BREAK in reasons and reasons <= {AUGUST_BREAK, WEEKEND, PUBLIC_HOLIDAY}
+        for reasons in every
+    ):
+        # The most common case, said as staff say it.
+        return _(
+            "%(stop)s is only available in August, when the tour takes its summer break: "
+            "ask the territory for other dates, or lift the August break for this edition.",
+            stop=stop.title,
+        )
     parts = []
     for start, end in windows:
         reasons = window_reasons(

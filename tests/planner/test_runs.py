@@ -59,7 +59,7 @@ def test_start_queues_a_run_with_its_settings(coming, staff):
 def test_a_second_start_of_the_same_edition_is_refused_in_words(coming, staff, client, sign_in):
     runs.start_run(coming, Weights(), staff, utcnow())
 
-    with pytest.raises(runs.RunRefused, match="already being computed"):
+    with pytest.raises(runs.RunRefused, match="déjà en cours de calcul"):
         runs.start_run(coming, Weights(), staff, utcnow())
     assert len(db.session.scalars(select(PlannerRun)).all()) == 1
 

@@ -236,5 +236,8 @@ def test_explanations_show_in_english_when_asked(
     ).get_data(as_text=True)
 
     assert 'data-valid="no"' in page
-    assert "Étape de Pithiviers: its only window (11 August 2027 to 13 August 2027 falls on" in page
-    assert "the August break" in page
+    assert (
+        "Étape de Pithiviers is only available in August, when the tour takes its summer "
+        "break" in page
+    )
+    assert "Keep the stops of one région close in time" in page

@@ -74,9 +74,7 @@ def test_the_database_itself_refuses_two_active_runs_of_one_edition(coming, staf
     db.session.flush()
 
     with pytest.raises(IntegrityError), db.session.begin_nested():
-        db.session.add(
-            PlannerRun(edition_id=coming.id, status=RunStatus.QUEUED, created_at=now)
-        )
+        db.session.add(PlannerRun(edition_id=coming.id, status=RunStatus.QUEUED, created_at=now))
 
 
 def test_the_job_runs_the_queued_run_storing_progress_and_the_plan(

@@ -502,6 +502,27 @@ def review(prepared: Prepared, solution: solver.Solution) -> Proposal:
 # --- Accepting --------------------------------------------------------------------------
 
 
+def accept_breaks(edition: Edition, days: dict[int, date]) -> list[str]:
+    """What accepting only these days would break that the plan does not break today:
+    one sentence per stop and hard rule (empty: every hard rule stays as it is)."""
+    rules = rules_for(edition.id)
+    stops = [s for s in edition_stops(edition.id) if s.status != StopStatus.CANCELLED]
+    current = [PlannedStop.of(s) for s in stops]
+    after = [p.on(days[p.id]) if p.id in days else p for p in current]
+    before = {
+        (stop_id, item.code)
+        for stop_id, items in hard_broken(recheck(current, rules)).items()
+        for item in items
+    }
+    titles = {s.id: s.title for s in stops}
+    return [
+        _("%(stop)s: %(rule)s", stop=titles[stop_id], rule=item.message)
+        for stop_id, items in sorted(hard_broken(recheck(after, rules)).items())
+        for item in items
+        if (stop_id, item.code) not in before
+    ]
+
+
 def accept(edition: Edition, days: dict[int, date], by, now: datetime) -> list[Stop]:
     """Move the accepted stops to their proposed days (times kept, history, sequence and
     invitations through the stops service); locked, held, cancelled or past stops and

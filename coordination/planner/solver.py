@@ -265,7 +265,9 @@ def _routing_order(
     if routing == "ortools":
         result = ortools_routing.solve_routing(instance, time_limit, durations=durations)
     else:
-        result = tsptw.solve(instance, time_limit, durations=durations, should_stop=should_stop)
+        result = tsptw.solve(
+            instance, time_limit, durations=durations, should_stop=should_stop, late_ok=True
+        )
     if not result.tour:
         return sorted(range(len(tasks)), key=lambda i: (tasks[i].days[-1], tasks[i].days[0], i))
     return [node - 1 for node in result.tour[1:-1]]

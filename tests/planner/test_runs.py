@@ -211,3 +211,15 @@ def test_flask_planner_work_once_runs_the_queue(app, coming, staff, three_stops)
     assert "planner runs done: 1" in result.output
     db.session.expire_all()
     assert db.session.scalar(select(PlannerRun.status)) == RunStatus.DONE
+
+
+def test_the_scheduler_runs_the_planner_job_every_poll_interval(app):
+    from coordination.scheduler import build_scheduler
+
+    jobs = {job.id: job for job in build_scheduler(app).get_jobs()}
+
+    assert (
+        jobs["planner_runs"].trigger.interval.total_seconds()
+        == app.config["PLANNER_POLL_SECONDS"]
+        == 5
+    )

@@ -1,7 +1,8 @@
 """Reads of the planner screen."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 
 from flask import url_for
 from flask_babel import format_date, format_datetime
@@ -111,8 +112,8 @@ def run_status(run: PlannerRun, now: datetime) -> dict:
             "unplaced": len(plan.get("unplaced", [])),
             "km": round(plan.get("km", 0)),
             "summary": _(
-                "Best plan so far: %(placed)s stops placed, %(unplaced)s without a day, "
-                "%(km)s km of travel.",
+                "Best plan so far. Stops with a day: %(placed)s; without: %(unplaced)s; "
+                "travel: %(km)s km.",
                 placed=len(days),
                 unplaced=len(plan.get("unplaced", [])),
                 km=round(plan.get("km", 0)),
@@ -130,3 +131,27 @@ def run_status(run: PlannerRun, now: datetime) -> dict:
         else None,
         "url": url_for("planner.run_json", slug=run.edition.slug, run_id=run.id),
     }
+
+
+def plan_map(stops: list[Stop], days: dict[int, date]):
+    """The dashboard's map of France for a plan: its stops in date order (the route)."""
+    from coordination.dashboard.figures import build_map
+
+    rows = sorted(
+        (
+            SimpleNamespace(
+                id=stop.id,
+                title=stop.title,
+                city=getattr(stop, "city", ""),
+                territory_name="",
+                status=stop.status,
+                latitude=stop.latitude,
+                longitude=stop.longitude,
+                starts_at=datetime.combine(days[stop.id], time(12), tzinfo=UTC),
+            )
+            for stop in stops
+            if stop.id in days
+        ),
+        key=lambda row: (row.starts_at, row.id),
+    )
+    return build_map(rows)

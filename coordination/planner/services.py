@@ -1,12 +1,10 @@
 """The planner: propose a date for every stop of an edition, explain what cannot fit,
 apply what staff accept, and keep the locks."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -15,12 +13,10 @@ from coordination.core.clock import to_local
 from coordination.extensions import db
 from coordination.planner import solver
 from coordination.planner.days import (
-    OUTSIDE_EDITION,
     candidate_days,
     departement_of,
-    parse_windows,
-    window_reasons,
 )
+from coordination.planner.explain import day_words, edition_room, no_day_reason, unplaced_reason
 from coordination.planner.models import PlannerLock
 from coordination.planner.recheck import PlannedStop, hard_broken, recheck
 from coordination.stops.models import Stop, StopRules, StopStatus
@@ -141,100 +137,6 @@ def unlock_stop(stop: Stop) -> bool:
     db.session.delete(lock)
     db.session.flush()
     return True
-
-
-# --- Words ------------------------------------------------------------------------------
-
-
-def _day(value: date) -> str:
-    return format_date(value, "d MMMM yyyy")
-
-
-def _window(start: date, end: date) -> str:
-    if start == end:
-        return _day(start)
-    return _("%(start)s to %(end)s", start=_day(start), end=_day(end))
-
-
-def _reason_words(code: str) -> str:
-    return {
-        WEEKEND: _("weekends"),
-        PUBLIC_HOLIDAY: _("a public holiday"),
-        AUGUST_BREAK: _("the August break"),
-        OUTSIDE_EDITION: _("outside the edition's dates"),
-    }[code]
-
-
-def _no_day_reason(stop: Stop, edition: Edition, rules: StopRules) -> str:
-    """Why none of a stop's windows leaves a possible day, in words."""
-    windows = parse_windows(stop.availability)
-    departement = departement_of(stop.commune_insee)
-    parts = []
-    for start, end in windows:
-        reasons = window_reasons(
-            start, end, edition.starts_on, edition.ends_on, departement, rules.is_august_break
-        )
-        words = ", ".join(_reason_words(code) for code in sorted(reasons))
-        parts.append(
-            _("%(window)s falls on %(reasons)s", window=_window(start, end), reasons=words)
-        )
-    if len(windows) == 1:
-        return _(
-            "%(stop)s: its only window (%(detail)s) leaves no possible day.",
-            stop=stop.title,
-            detail=parts[0],
-        )
-    return _(
-        "%(stop)s: none of its windows leaves a possible day (%(details)s).",
-        stop=stop.title,
-        details="; ".join(parts),
-    )
-
-
-def _unplaced_reason(
-    stop: Stop, days: list[date], placed: dict[int, date], titles: dict[int, str], rules
-) -> str:
-    """Why a stop found no day: the stops already holding its possible days and weeks."""
-    per_week: dict[tuple[int, int], list[str]] = defaultdict(list)
-    monday: dict[tuple[int, int], date] = {}
-    for stop_id, day in placed.items():
-        week = day.isocalendar()[:2]
-        per_week[week].append(titles[stop_id])
-    for day in days:
-        week = day.isocalendar()[:2]
-        monday.setdefault(week, day)
-    weeks = [
-        _(
-            "week of %(day)s: %(stops)s",
-            day=_day(monday[week]),
-            stops=", ".join(sorted(per_week[week])) or _("no stop"),
-        )
-        for week in sorted(monday)[:4]
-    ]
-    if len(monday) > 4:
-        weeks.append("…")
-    return _(
-        "%(stop)s could not be placed: each of its possible days is already taken or in a "
-        "week that already has the maximum of %(limit)s stops (%(weeks)s). Widen its "
-        "windows, unlock a stop or raise the weekly limit.",
-        stop=stop.title,
-        limit=rules.max_stops_per_week,
-        weeks="; ".join(weeks),
-    )
-
-
-def edition_room(edition: Edition, rules: StopRules) -> int:
-    """How many stops the edition's calendar can hold at most (weekly limit, one a day
-    unless parallel teams, open days only; national holidays)."""
-    days, _preferred = candidate_days(
-        [], edition.starts_on, edition.ends_on, None, rules.is_august_break
-    )
-    per_week: dict[tuple[int, int], int] = defaultdict(int)
-    for day in days:
-        per_week[day.isocalendar()[:2]] += 1
-    if rules.is_parallel_allowed:
-        return rules.max_stops_per_week * len(per_week)
-    return sum(min(rules.max_stops_per_week, count) for count in per_week.values())
 
 
 # --- Checks -----------------------------------------------------------------------------
@@ -361,7 +263,7 @@ def prepare(edition: Edition, weights: Weights, now: datetime) -> Prepared:
         days = [d for d in days if d > to_local(now).date()]
         candidates[stop.id] = days
         if not days:
-            conflicts.append(_no_day_reason(stop, edition, rules))
+            conflicts.append(no_day_reason(stop, edition, rules))
             continue
         tasks.append(
             solver.Task(stop.id, stop.title, tuple(days), preferred, location, _region(stop))
@@ -385,8 +287,8 @@ def prepare(edition: Edition, weights: Weights, now: datetime) -> Prepared:
                 count=len(stops),
                 room=room,
                 limit=rules.max_stops_per_week,
-                start=_day(edition.starts_on),
-                end=_day(edition.ends_on),
+                start=day_words(edition.starts_on),
+                end=day_words(edition.ends_on),
             )
         )
     return Prepared(
@@ -428,7 +330,7 @@ def review(prepared: Prepared, solution: solver.Solution) -> Proposal:
     for stop in stops:
         if stop.id in solution.unplaced and candidates.get(stop.id):
             placed = {k: d for k, d in solution.days.items() if k != stop.id}
-            conflicts.append(_unplaced_reason(stop, candidates[stop.id], placed, titles, rules))
+            conflicts.append(unplaced_reason(stop, candidates[stop.id], placed, titles, rules))
 
     current = [PlannedStop.of(s) for s in stops]
     proposed = [
@@ -484,6 +386,27 @@ def review(prepared: Prepared, solution: solver.Solution) -> Proposal:
 
 
 # --- Accepting --------------------------------------------------------------------------
+
+
+def accept_breaks(edition: Edition, days: dict[int, date]) -> list[str]:
+    """What accepting only these days would break that the plan does not break today:
+    one sentence per stop and hard rule (empty: every hard rule stays as it is)."""
+    rules = rules_for(edition.id)
+    stops = [s for s in edition_stops(edition.id) if s.status != StopStatus.CANCELLED]
+    current = [PlannedStop.of(s) for s in stops]
+    after = [p.on(days[p.id]) if p.id in days else p for p in current]
+    before = {
+        (stop_id, item.code)
+        for stop_id, items in hard_broken(recheck(current, rules)).items()
+        for item in items
+    }
+    titles = {s.id: s.title for s in stops}
+    return [
+        _("%(stop)s: %(rule)s", stop=titles[stop_id], rule=item.message)
+        for stop_id, items in sorted(hard_broken(recheck(after, rules)).items())
+        for item in items
+        if (stop_id, item.code) not in before
+    ]
 
 
 def accept(edition: Edition, days: dict[int, date], by, now: datetime) -> list[Stop]:

@@ -265,7 +265,9 @@ def _routing_order(
     if routing == "ortools":
         result = ortools_routing.solve_routing(instance, time_limit, durations=durations)
     else:
-        result = tsptw.solve(instance, time_limit, durations=durations, should_stop=should_stop)
+        result = tsptw.solve(
+            instance, time_limit, durations=durations, should_stop=should_stop, late_ok=True
+        )
     if not result.tour:
         return sorted(range(len(tasks)), key=lambda i: (tasks[i].days[-1], tasks[i].days[0], i))
     return [node - 1 for node in result.tour[1:-1]]
@@ -415,8 +417,9 @@ def solve(
         settings.time_limit - (time.monotonic() - started), 0.5
     )
     solver.parameters.num_workers = settings.workers
-    # The hint may leave a task out that CP-SAT can place: let it repair the hint.
-    solver.parameters.repair_hint = True
+    # No repair_hint: the hint is already a feasible solution (a task it leaves out is
+    # allowed, at its cost), and OR-Tools 9.15 aborts the whole process on some hints
+    # with it ("Check failed: heuristics.fixed_search != nullptr", google/or-tools#5025).
     # Probing the big circuit model costs seconds per round and gains little here.
     solver.parameters.cp_model_probing_level = 1
 

@@ -216,13 +216,16 @@ def solve(
     on_best: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
     seed: int = 0,
+    late_ok: bool = False,
 ) -> Result:
     """The best valid tour PyVRP finds within `time_limit` seconds, re-checked; a Result
     without a tour when none meets every window in time.
 
     `durations` is a time matrix when time is not the travel cost; `hint` a starting
     order of the nodes (without the depot); `on_best(seconds, tour)` is called with each
-    better valid tour; `should_stop()` ends the search early.
+    better valid tour; `should_stop()` ends the search early. With `late_ok`, the best
+    tour found is returned even when it is late (its check says where): a starting order
+    is better than none.
     """
     started = time.monotonic()
     if instance.n == 1:
@@ -247,6 +250,8 @@ def solve(
             initial_solution=initial,
         )
     if not outcome.is_feasible():
+        if late_ok and outcome.best.routes():
+            return result_of(instance, _tour_of(outcome.best), started, durations)
         result = result_of(instance, None, started)
         result.notes.append(f"no tour meets every window after {time_limit:g} s")
         return result

@@ -15,7 +15,7 @@ from coordination.extensions import db
 from coordination.planner import runs, services
 from coordination.planner.forms import AcceptForm, LockForm, ProposeForm, RestartForm
 from coordination.planner.models import PlannerRun, RunStatus
-from coordination.planner.queries import current_plan, day_of, run_status, weeks
+from coordination.planner.queries import current_plan, day_of, plan_map, run_status, weeks
 from coordination.stops.models import Stop
 
 bp = Blueprint("planner", __name__)
@@ -33,7 +33,7 @@ def _page(edition: Edition, form: ProposeForm, status: int = 200):
     titles = {s.id: s.title for s in plan.stops}
     current_days = {s.id: day_of(s) for s in plan.stops}
     run = runs.latest_run(edition.id)
-    proposal = timelines = None
+    proposal = timelines = maps = None
     if run is not None and run.status == RunStatus.DONE and run.best_plan is not None:
         # The stored plan read again against today's stops and rules, in the reader's
         # language (nothing is solved here).
@@ -46,6 +46,7 @@ def _page(edition: Edition, form: ProposeForm, status: int = 200):
             if row.stop.id not in proposal.solution.unplaced or row.is_fixed
         }
         timelines = (weeks(current_days, titles), weeks(proposed_days, titles))
+        maps = (plan_map(plan.stops, current_days), plan_map(plan.stops, proposed_days))
         if request.method == "GET" and not form.is_submitted():
             form = ProposeForm(data=run.settings_form_data())
     return (
@@ -58,6 +59,7 @@ def _page(edition: Edition, form: ProposeForm, status: int = 200):
             run_state=run_status(run, utcnow()) if run is not None else None,
             proposal=proposal,
             timelines=timelines,
+            maps=maps,
             lock_form=LockForm(),
             accept_form=AcceptForm(),
             restart_form=RestartForm(),
@@ -146,6 +148,17 @@ def accept(slug: str):
     if not days:
         flash(_("Tick at least one stop to move."), "error")
         return redirect(url_for("planner.plan_page", slug=slug))
+    broken = services.accept_breaks(edition, days)
+    if broken:
+        # Part of a proposal can break a rule the whole keeps (two stops then on one
+        # day…): nothing moves, and staff read which rule and which stop.
+        flash(
+            _("Nothing moved: with only the ticked changes, a rule would be broken.")
+            + " "
+            + " ".join(broken),
+            "error",
+        )
+        return redirect(url_for("planner.plan_page", slug=slug) + "#proposal")
     moved = services.accept(edition, days, current_user, utcnow())
     db.session.commit()
     flash(_("%(count)s stops moved to their proposed day.", count=len(moved)), "success")

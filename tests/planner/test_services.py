@@ -71,8 +71,23 @@ def test_propose_explains_a_window_inside_the_august_break(app, edition, make_st
 
     assert not proposal.is_valid
     assert len(conflicts) == 1
-    assert conflicts[0].startswith("Étape de Pithiviers: its only window")
-    assert "the August break" in conflicts[0]
+    assert conflicts == [
+        "Étape de Pithiviers is only available in August, when the tour takes its summer "
+        "break: ask the territory for other dates, or lift the August break for this edition."
+    ]
+
+
+def test_propose_explains_a_window_on_a_weekend_with_its_reason(app, edition, make_stop, now):
+    # 19-20 September 2026: a weekend.
+    make_stop(title="Étape de Vierzon", availability=windows(("2026-09-19", "2026-09-20")))
+
+    with app.test_request_context(), force_locale("en"):
+        conflicts = [str(c) for c in services.propose(edition, FAST, now).conflicts]
+
+    assert conflicts == [
+        "Étape de Vierzon: its only window (19 September 2026 to 20 September 2026 falls on "
+        "weekends) leaves no possible day."
+    ]
 
 
 def test_propose_explains_stops_that_find_no_room(app, edition, make_stop, now):

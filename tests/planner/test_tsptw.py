@@ -225,3 +225,11 @@ def test_cli_tsptw_refuses_a_file_that_is_not_an_instance(app, tmp_path):
 
     assert result.exit_code == 1
     assert "3 nodes need" in result.output
+
+
+def test_solve_late_ok_returns_the_best_late_tour_with_its_check():
+    result = tsptw.solve(tsptw.parse(IMPOSSIBLE), time_limit=0.3, late_ok=True)
+
+    assert sorted(result.tour) == [0, 0, 1, 2]
+    assert not result.is_feasible
+    assert result.check.late == [1]

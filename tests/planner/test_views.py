@@ -9,7 +9,7 @@ from coordination.campaigns.models import Edition
 from coordination.core.clock import to_local, utcnow
 from coordination.extensions import db
 from coordination.planner.jobs import run_planner
-from coordination.planner.models import PlannerLock
+from coordination.planner.models import PlannerLock, PlannerRun
 from tests.stops.conftest import ALBERT, PITHIVIERS, SAINT_QUENTIN
 
 WEEK = [["2027-09-13", "2027-09-17"]]
@@ -114,6 +114,15 @@ def test_propose_shows_the_proposal_beside_the_current_plan(
     assert page.count('name="stop"') >= 2
     assert "Every stop has a day and every rule is met" in page
     assert all(f'data-stop-id="{s.id}"' in page for s in stops)
+    # The two maps, once each: the proposal's route joins its three stops in date order.
+    assert page.count('id="current-map"') == page.count('id="proposed-map"') == 1
+    proposed_map = page.split('id="proposed-map"')[1].split("</figure>")[0]
+    assert proposed_map.count('class="planner-route-number"') == 3
+    assert len(proposed_map.split('class="planner-route" points="')[1].split('"')[0].split()) == 3
+    run = db.session.scalar(select(PlannerRun))
+    in_order = sorted(run.best_plan["days"], key=lambda k: run.best_plan["days"][k])
+    markers = [part.split('"')[0] for part in proposed_map.split('data-stop-id="')[1:]]
+    assert markers == in_order
 
 
 def test_propose_with_a_bad_time_limit_shows_the_error(client, staff, sign_in, coming, english):
@@ -236,5 +245,30 @@ def test_explanations_show_in_english_when_asked(
     ).get_data(as_text=True)
 
     assert 'data-valid="no"' in page
-    assert "Étape de Pithiviers: its only window (11 August 2027 to 13 August 2027 falls on" in page
-    assert "the August break" in page
+    assert (
+        "Étape de Pithiviers is only available in August, when the tour takes its summer "
+        "break" in page
+    )
+    assert "Keep the stops of one région close in time" in page
+
+
+def test_accepting_part_of_a_proposal_that_breaks_a_rule_moves_nothing_and_says_which(
+    client, staff, sign_in, make_coming_stop, coming, english
+):
+    first = make_coming_stop(title="Étape de Pithiviers", insee=PITHIVIERS)
+    second = make_coming_stop(title="Étape d'Albert", insee=ALBERT, day=date(2027, 9, 16))
+    sign_in(staff)
+
+    # Only the first stop's change ticked: it would land on the second's day.
+    response = client.post(
+        url(coming, "/accepter"),
+        data={"stop": [str(first.id)], f"day_{first.id}": "2027-09-16"},
+        follow_redirects=True,
+    )
+
+    page = response.get_data(as_text=True)
+    assert "Nothing moved: with only the ticked changes, a rule would be broken." in page
+    assert "Étape de Pithiviers: " in page
+    db.session.expire_all()
+    assert to_local(first.starts_at).date() == date(2027, 9, 14)
+    assert to_local(second.starts_at).date() == date(2027, 9, 16)

@@ -25,6 +25,7 @@ from coordination.stops.forms import (
     RulesForm,
     StopForm,
 )
+from coordination.stops.history import describe as describe_change
 from coordination.stops.manual import ManualStopForm
 from coordination.stops.models import STATUS_LABELS, Stop
 from coordination.stops.warnings import edition_stops, plan_warnings, rules_for, stop_warnings
@@ -93,6 +94,7 @@ def stop_page(stop_id: int):
         action_form=ActionForm(),
         cancel_form=CancelForm(),
         status_labels=STATUS_LABELS,
+        describe_change=describe_change,
     )
 
 

@@ -79,6 +79,12 @@ def edition_stops_page(slug: str):
     )
 
 
+@bp.route("/etapes/mes-etapes")
+@role_required(Role.TERRITORY_CONTACT)
+def my_stops():
+    return render_template("stops/my_stops.html", stops=queries.hosted_stops(current_user))
+
+
 @bp.route("/etapes/<int:stop_id>")
 def stop_page(stop_id: int):
     stop = _stop_or_404(stop_id)

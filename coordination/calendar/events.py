@@ -63,4 +63,5 @@ def stop_event(stop) -> CalendarEvent:
         url=url,
         geo=(stop.latitude, stop.longitude) if has_geo else None,
         categories=("Tournée de l'innovation",),
+        cancel_reason=stop.cancel_reason or "",
     )

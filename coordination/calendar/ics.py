@@ -39,6 +39,8 @@ class CalendarEvent:
     url: str = ""
     geo: tuple[float, float] | None = None
     categories: tuple[str, ...] = field(default_factory=tuple)
+    #: Why it was cancelled, for the cancellation email (not in the iCalendar data).
+    cancel_reason: str = ""
 
 
 def _person(person: Person, **params) -> vCalAddress:

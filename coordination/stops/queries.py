@@ -2,10 +2,10 @@
 
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from coordination.campaigns.models import Edition, EditionStatus
+from coordination.campaigns.models import Edition, EditionStatus, application_members
 from coordination.core.clock import local_datetime
 from coordination.extensions import db
 from coordination.stops.models import Stop, StopStatus
@@ -149,3 +149,28 @@ def public_stops_in_territories(territory_ids: list[int], after: datetime) -> li
             .order_by(Stop.starts_at, Stop.id)
         )
     )
+
+
+def hosted_stops(user) -> list[Stop]:
+    """The stops a territory contact hosts (named among its contacts, or a member of the
+    application it came from), by date; the rule itself is services.is_local_host."""
+    # Imported here: services imports this module.
+    from coordination.stops.services import is_local_host
+
+    email = (user.email or "").lower()
+    by_application = (
+        select(Stop.id)
+        .join(application_members, application_members.c.application_id == Stop.application_id)
+        .where(application_members.c.user_id == user.id)
+    )
+    # A first cut in SQL (the address appears in the contacts' JSON), checked exactly below.
+    named = select(Stop.id).where(
+        func.lower(cast(Stop.host_contacts, String)).contains(email, autoescape=True)
+    )
+    stops = db.session.scalars(
+        select(Stop)
+        .where(Stop.id.in_(by_application.union(named)))
+        .options(joinedload(Stop.edition), joinedload(Stop.application))
+        .order_by(Stop.starts_at)
+    ).unique()
+    return [stop for stop in stops if is_local_host(user, stop)]

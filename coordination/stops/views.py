@@ -4,8 +4,8 @@ import secrets
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from coordination.auth.models import Role
@@ -15,7 +15,7 @@ from coordination.core.clock import local_datetime, to_local, utcnow
 from coordination.core.permissions import role_required
 from coordination.core.text import parse_id
 from coordination.extensions import db
-from coordination.stops import queries, services
+from coordination.stops import notify_preview, queries, services
 from coordination.stops.calendar_events import calendar_events
 from coordination.stops.forms import (
     ActionForm,
@@ -25,6 +25,7 @@ from coordination.stops.forms import (
     RulesForm,
     StopForm,
 )
+from coordination.stops.history import describe as describe_change
 from coordination.stops.manual import ManualStopForm
 from coordination.stops.models import STATUS_LABELS, Stop
 from coordination.stops.warnings import edition_stops, plan_warnings, rules_for, stop_warnings
@@ -78,6 +79,12 @@ def edition_stops_page(slug: str):
     )
 
 
+@bp.route("/etapes/mes-etapes")
+@role_required(Role.TERRITORY_CONTACT)
+def my_stops():
+    return render_template("stops/my_stops.html", stops=queries.hosted_stops(current_user))
+
+
 @bp.route("/etapes/<int:stop_id>")
 def stop_page(stop_id: int):
     stop = _stop_or_404(stop_id)
@@ -93,6 +100,7 @@ def stop_page(stop_id: int):
         action_form=ActionForm(),
         cancel_form=CancelForm(),
         status_labels=STATUS_LABELS,
+        describe_change=describe_change,
     )
 
 
@@ -372,6 +380,14 @@ def move_stop(stop_id: int):
     if not form.validate_on_submit():
         flash(_("Give a valid date."), "error")
     else:
+        page = _preview_first(
+            stop,
+            lambda s: services.move_to_day(s, form.day.data, current_user, utcnow()),
+            _("Move this stop to %(day)s", day=format_date(form.day.data, "full")),
+            {"day": form.day.data.isoformat(), "next": request.form.get("next", "")},
+        )
+        if page is not None:
+            return page
         try:
             services.move_to_day(stop, form.day.data, current_user, utcnow())
         except services.StopError as error:
@@ -386,9 +402,36 @@ def move_stop(stop_id: int):
     return redirect(_back(stop))
 
 
-def _status_action(stop_id: int, action, message: str):
+def _preview_first(stop: Stop, action, title: str, fields: dict):
+    """The confirmation page listing who will receive what, unless nobody will or staff
+    already confirmed (None then: act)."""
+    if request.form.get("confirmed") == "1":
+        return None
+    try:
+        recipients = notify_preview.preview(stop, action)
+    except services.StopError:
+        return None  # acting shows the error
+    if not recipients:
+        return None
+    return render_template(
+        "stops/confirm_action.html",
+        stop=stop,
+        title=title,
+        recipients=recipients,
+        audiences=notify_preview.AUDIENCES,
+        fields=fields,
+        back=_back(stop),
+        action_form=ActionForm(),
+    )
+
+
+def _status_action(stop_id: int, action, message: str, title: str | None = None, fields=None):
     stop = _stop_or_404(stop_id)
     if ActionForm().validate_on_submit():
+        if title is not None:
+            page = _preview_first(stop, action, title, fields or {})
+            if page is not None:
+                return page
         try:
             action(stop)
         except services.StopError as error:
@@ -404,7 +447,10 @@ def _status_action(stop_id: int, action, message: str):
 @role_required(Role.STAFF)
 def confirm(stop_id: int):
     return _status_action(
-        stop_id, lambda s: services.confirm_stop(s, current_user, utcnow()), _("Stop confirmed.")
+        stop_id,
+        lambda s: services.confirm_stop(s, current_user, utcnow()),
+        _("Stop confirmed."),
+        title=_("Confirm this stop"),
     )
 
 
@@ -420,10 +466,16 @@ def held(stop_id: int):
 @role_required(Role.STAFF)
 def cancel(stop_id: int):
     reason = (request.form.get("reason") or "").strip()[:2000]
+    if not reason:
+        # Staff always say why: the reason goes into every cancellation email.
+        flash(_("Give the reason for cancelling: it goes into the cancellation email."), "error")
+        return redirect(_back(_stop_or_404(stop_id)))
     return _status_action(
         stop_id,
         lambda s: services.cancel_stop(s, current_user, utcnow(), reason),
         _("Stop cancelled."),
+        title=_("Cancel this stop"),
+        fields={"reason": reason},
     )
 
 

@@ -133,9 +133,11 @@ def _widest(page: Page) -> str:
           const w = document.documentElement.clientWidth, out = [];
           for (const el of document.body.querySelectorAll('*')) {
             const r = el.getBoundingClientRect();
-            if (r.right > w + 1 && ![...el.children].some(c => c.getBoundingClientRect().right > w + 1)) {
-              out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-                (el.className && el.className.baseVal === undefined ? '.' + el.className.split(' ').join('.') : '') +
+            const past = c => c.getBoundingClientRect().right > w + 1;
+            if (r.right > w + 1 && ![...el.children].some(past)) {
+              const cls = typeof el.className === 'string' && el.className
+                ? '.' + el.className.split(' ').join('.') : '';
+              out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + cls +
                 ' ' + Math.round(r.right));
             }
           }
@@ -166,8 +168,8 @@ def test_pages_fit_phone_and_desk_without_errors(browser, demo, role):
         context.set_default_timeout(15_000)
         page = context.new_page()
         errors: list[str] = []
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m, seen=errors: m.type == "error" and seen.append(m.text))
+        page.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
         try:
             if role != "anonymous":
                 _sign_in(page, server, ACCOUNTS[role])

@@ -6,13 +6,13 @@ import pytest
 from flask_babel import gettext, refresh
 
 from coordination.core.formatting import (
+    decimal,
     french_spacing,
     local_date,
     local_date_range,
     local_datetime,
     local_time,
     local_time_range,
-    decimal,
 )
 
 NNBSP = "\u202f"

@@ -6,6 +6,7 @@ impact serious or critical. A screenshot of each page is kept under
 test-artifacts/screenshots/layout/.
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -27,6 +28,14 @@ AXE = Path(__file__).parent / "vendor" / "axe-core-4.10.3" / "axe.min.js"
 LAYOUT_SHOTS = SCREENSHOTS / "layout"
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 768}
+#: README_SCREENSHOTS=1 refreshes the README's pictures from this test: (role, path, width).
+README_SHOTS = {
+    ("anonymous", "/", "1366"): "screenshot-home.png",
+    ("anonymous", "/", "390"): "screenshot-home-phone.png",
+    ("staff", "/equipe/tableau-de-bord", "1366"): "screenshot-dashboard.png",
+    ("staff", "/equipe/tableau-de-bord", "390"): "screenshot-dashboard-phone.png",
+}
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 ACCOUNTS = {
     "staff": "equipe@demo.innovent-e.fr",
     "reviewer": "relecteur@demo.innovent-e.fr",
@@ -190,6 +199,9 @@ def test_pages_fit_phone_and_desk_without_errors(browser, demo, role):
                 page.screenshot(
                     path=str(LAYOUT_SHOTS / f"{role}-{name}-{label}.png"), full_page=True
                 )
+                readme_shot = README_SHOTS.get((role, path, label))
+                if readme_shot and os.environ.get("README_SCREENSHOTS") == "1":
+                    page.screenshot(path=str(DOCS / readme_shot))
         finally:
             context.close()
     assert not problems, "\n".join(problems)

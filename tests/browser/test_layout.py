@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from coordination.campaigns.models import Application, Call, Edition, Review
@@ -205,3 +205,40 @@ def test_pages_fit_phone_and_desk_without_errors(browser, demo, role):
         finally:
             context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_menu_folds_on_a_phone_and_fits_one_line_on_a_desk(browser, demo):
+    server, _ids = demo
+    phone = browser.new_context(viewport=PHONE, locale="fr-FR")
+    page = phone.new_page()
+    try:
+        _sign_in(page, server, ACCOUNTS["staff"])
+        toggle = page.locator(".menu-toggle")
+        menus = page.locator("#site-menus")
+        expect(toggle).to_be_visible()
+        expect(menus).to_be_hidden()
+        # Folded, the header leaves the first screen to the page.
+        assert page.locator("header.site-header").bounding_box()["height"] < 100
+        toggle.focus()
+        page.keyboard.press("Enter")
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        expect(menus.get_by_role("link", name="Courriels")).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(menus).to_be_hidden()
+        expect(toggle).to_be_focused()
+    finally:
+        phone.close()
+
+    desk = browser.new_context(viewport=DESK, locale="fr-FR")
+    page = desk.new_page()
+    try:
+        _sign_in(page, server, ACCOUNTS["staff"])
+        expect(page.locator(".menu-toggle")).to_be_hidden()
+        links = page.locator(".staff-nav a")
+        tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+        assert len(tops) == 1, tops
+        public = page.locator(".menu-public a, .menu-mine a, .menu-mine button")
+        tops = {round(public.nth(i).bounding_box()["y"]) for i in range(public.count())}
+        assert len(tops) == 1, tops
+    finally:
+        desk.close()

@@ -21,7 +21,7 @@ translations: $(VENV)/.installed
 
 # Sorted and without file:line comments, so that two branches adding strings merge cleanly.
 translations-update: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 --no-location --sort-output \
 		-o coordination/translations/messages.pot .
 	$(BIN)/pybabel update -N --ignore-obsolete -i coordination/translations/messages.pot \
 		-d coordination/translations

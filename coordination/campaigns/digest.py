@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
 from coordination.campaigns.queries import (
@@ -41,7 +41,13 @@ def reviews_waiting(since, until) -> list[DigestItem]:
     return [
         DigestItem(
             # Lazy: rendered in each recipient's language.
-            text=_l("%(name)s: %(count)s reviews waiting", name=user.display_name, count=count),
+            text=lazy_ngettext(
+                "%(name)s: %(count)s review waiting",
+                "%(name)s: %(count)s reviews waiting",
+                count,
+                name=user.display_name,
+                count=count,
+            ),
             url=external_url("campaigns.staff_calls"),
         )
         for user, count in waiting_reviews_by_reviewer()

@@ -116,10 +116,10 @@ def local_date_range(start: date | None, end: date | None, fmt: str = "long") ->
 
 
 def decimal(value, digits: int = 1) -> str:
-    """A number with the locale's decimal mark (« 2,5 ») and at most `digits` decimals."""
+    """A number with the locale's decimal mark and `digits` decimals: « 2,5 », « 4,0 »."""
     if value is None:
         return ""
-    return format_decimal(value, format="#,##0." + "#" * digits if digits else "#,##0")
+    return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
 
 
 _BEFORE = re.compile(r"(?<=\S)[ \u00a0]?([:;?!»])(?=\s|$|<|[.,)])")

@@ -12,6 +12,7 @@ from coordination.auth.models import Role
 from coordination.auth.services import safe_next_path
 from coordination.campaigns.models import Application, Edition
 from coordination.core.clock import local_datetime, to_local, utcnow
+from coordination.core.formatting import local_date
 from coordination.core.permissions import role_required
 from coordination.core.text import parse_id
 from coordination.extensions import db
@@ -396,7 +397,11 @@ def move_stop(stop_id: int):
         else:
             db.session.commit()
             flash(
-                _("%(title)s moved to %(day)s.", title=stop.title, day=form.day.data.isoformat()),
+                _(
+                    "%(title)s moved to %(day)s.",
+                    title=stop.title,
+                    day=local_date(form.day.data, "full"),
+                ),
                 "success",
             )
     return redirect(_back(stop))

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import holidays
 from flask import has_app_context
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -202,9 +202,12 @@ def check_plan(stops: list[Stop], rules: StopRules, acknowledgements=()) -> Plan
             found[stop.id].append(
                 (
                     TOO_FAR,
-                    _l(
-                        "%(km)s km from %(previous)s in %(days)s day(s); the edition allows "
+                    lazy_ngettext(
+                        "%(km)s km from %(previous)s in %(days)s day; the edition allows "
                         "%(limit)s km a day.",
+                        "%(km)s km from %(previous)s in %(days)s days; the edition allows "
+                        "%(limit)s km a day.",
+                        gap_days,
                         km=round(km),
                         previous=previous.title,
                         days=gap_days,

@@ -36,7 +36,10 @@
     // Events carry Paris wall-clock times without offset: "UTC" shows them as they are.
     timeZone: "UTC",
     initialDate: root.dataset.initialDate,
-    initialView: views.indexOf(params.get("vue")) >= 0 ? params.get("vue") : "dayGridMonth",
+    // On a phone the month grid is cramped: the list reads better until asked otherwise.
+    initialView: views.indexOf(params.get("vue")) >= 0 ? params.get("vue")
+      : (window.innerWidth < 600 ? "listMonth" : "dayGridMonth"),
+    eventTimeFormat: { hour: "numeric", minute: "2-digit", omitZeroMinute: true },
     headerToolbar: { left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,listMonth" },
     height: "auto",
     firstDay: 1,

@@ -6,11 +6,12 @@ impact serious or critical. A screenshot of each page is kept under
 test-artifacts/screenshots/layout/.
 """
 
+import os
 import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from coordination.campaigns.models import Application, Call, Edition, Review
@@ -27,6 +28,14 @@ AXE = Path(__file__).parent / "vendor" / "axe-core-4.10.3" / "axe.min.js"
 LAYOUT_SHOTS = SCREENSHOTS / "layout"
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 768}
+#: README_SCREENSHOTS=1 refreshes the README's pictures from this test: (role, path, width).
+README_SHOTS = {
+    ("anonymous", "/", "1366"): "screenshot-home.png",
+    ("anonymous", "/", "390"): "screenshot-home-phone.png",
+    ("staff", "/equipe/tableau-de-bord", "1366"): "screenshot-dashboard.png",
+    ("staff", "/equipe/tableau-de-bord", "390"): "screenshot-dashboard-phone.png",
+}
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 ACCOUNTS = {
     "staff": "equipe@demo.innovent-e.fr",
     "reviewer": "relecteur@demo.innovent-e.fr",
@@ -133,9 +142,11 @@ def _widest(page: Page) -> str:
           const w = document.documentElement.clientWidth, out = [];
           for (const el of document.body.querySelectorAll('*')) {
             const r = el.getBoundingClientRect();
-            if (r.right > w + 1 && ![...el.children].some(c => c.getBoundingClientRect().right > w + 1)) {
-              out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-                (el.className && el.className.baseVal === undefined ? '.' + el.className.split(' ').join('.') : '') +
+            const past = c => c.getBoundingClientRect().right > w + 1;
+            if (r.right > w + 1 && ![...el.children].some(past)) {
+              const cls = typeof el.className === 'string' && el.className
+                ? '.' + el.className.split(' ').join('.') : '';
+              out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + cls +
                 ' ' + Math.round(r.right));
             }
           }
@@ -166,8 +177,8 @@ def test_pages_fit_phone_and_desk_without_errors(browser, demo, role):
         context.set_default_timeout(15_000)
         page = context.new_page()
         errors: list[str] = []
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m, seen=errors: m.type == "error" and seen.append(m.text))
+        page.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
         try:
             if role != "anonymous":
                 _sign_in(page, server, ACCOUNTS[role])
@@ -188,6 +199,46 @@ def test_pages_fit_phone_and_desk_without_errors(browser, demo, role):
                 page.screenshot(
                     path=str(LAYOUT_SHOTS / f"{role}-{name}-{label}.png"), full_page=True
                 )
+                readme_shot = README_SHOTS.get((role, path, label))
+                if readme_shot and os.environ.get("README_SCREENSHOTS") == "1":
+                    page.screenshot(path=str(DOCS / readme_shot))
         finally:
             context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_menu_folds_on_a_phone_and_fits_one_line_on_a_desk(browser, demo):
+    server, _ids = demo
+    phone = browser.new_context(viewport=PHONE, locale="fr-FR")
+    page = phone.new_page()
+    try:
+        _sign_in(page, server, ACCOUNTS["staff"])
+        toggle = page.locator(".menu-toggle")
+        menus = page.locator("#site-menus")
+        expect(toggle).to_be_visible()
+        expect(menus).to_be_hidden()
+        # Folded, the header leaves the first screen to the page.
+        assert page.locator("header.site-header").bounding_box()["height"] < 100
+        toggle.focus()
+        page.keyboard.press("Enter")
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        expect(menus.get_by_role("link", name="Courriels")).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(menus).to_be_hidden()
+        expect(toggle).to_be_focused()
+    finally:
+        phone.close()
+
+    desk = browser.new_context(viewport=DESK, locale="fr-FR")
+    page = desk.new_page()
+    try:
+        _sign_in(page, server, ACCOUNTS["staff"])
+        expect(page.locator(".menu-toggle")).to_be_hidden()
+        links = page.locator(".staff-nav a")
+        tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+        assert len(tops) == 1, tops
+        public = page.locator(".menu-public a, .menu-mine a, .menu-mine button")
+        tops = {round(public.nth(i).bounding_box()["y"]) for i in range(public.count())}
+        assert len(tops) == 1, tops
+    finally:
+        desk.close()

@@ -6,13 +6,13 @@ import pytest
 from flask_babel import gettext, refresh
 
 from coordination.core.formatting import (
+    decimal,
     french_spacing,
     local_date,
     local_date_range,
     local_datetime,
     local_time,
     local_time_range,
-    decimal,
 )
 
 NNBSP = "\u202f"
@@ -72,7 +72,7 @@ def test_english_dates_and_times(english):
 def test_decimal_comma_in_french(french):
     assert decimal(2.5) == "2,5"
     assert decimal(1234.25, 2) == f"1{NNBSP}234,25"
-    assert decimal(3.0) == "3"
+    assert decimal(3.0) == "3,0"
 
 
 def test_french_spacing_before_punctuation_and_inside_guillemets():

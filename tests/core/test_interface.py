@@ -36,3 +36,11 @@ def test_a_form_sent_back_lists_its_errors_at_the_top_with_links(client):
 
 def test_no_summary_on_a_fresh_form(client):
     assert 'class="error-summary"' not in client.get("/clubs/inscription").get_data(as_text=True)
+
+
+def test_a_feed_address_has_its_copy_button(client, edition):
+    html = client.get(f"/calendrier/editions/{edition.slug}").get_data(as_text=True)
+
+    assert 'id="feed-url"' in html
+    assert 'data-copy="feed-url"' in html
+    assert "style=" not in html

@@ -43,7 +43,7 @@ def test_queue_email_renders_in_the_recipients_language(db_session, now):
     english = queue_test("test:en", now=now, locale="en")
     assert english.subject == "Test message from the InnovENT-E platform"
     assert french.subject == "Message d’essai de la plateforme InnovENT-E"
-    assert "lundi 2 mars 2026, 11:00" in french.text_body  # Paris time, French words
+    assert "lundi 2 mars 2026 à 11\u00a0h" in french.text_body  # Paris time, French words
     assert "Monday, March 2, 2026, 11:00" in english.text_body or "Monday 2 March 2026" in (
         english.text_body
     )

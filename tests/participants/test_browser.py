@@ -80,6 +80,13 @@ def test_phone_register_wait_cancel_and_offer(committed, live_server, page: Page
     page.goto(manage_link)
     expect(page.locator("#registration-status")).to_have_attribute("data-status", "registered")
     page.locator("#cancel-form button[type=submit]").click()
+    # It asks first, in a dialog answered with the keyboard: focus starts on "keep".
+    dialog = page.locator("dialog.confirm-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("button[value=no]")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(dialog.locator("button[value=yes]")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page).to_have_url(manage_link)
     expect(page.locator("#registration-status")).to_have_attribute("data-status", "cancelled")
     page.screenshot(

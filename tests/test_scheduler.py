@@ -83,7 +83,7 @@ def stop_process(process: subprocess.Popen | None) -> None:
         process.wait(timeout=10)
 
 
-def wait_for(log: Path, text: str, timeout: float = 30) -> bool:
+def wait_for(log: Path, text: str, timeout: float = 90) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if text in log.read_text():

@@ -72,6 +72,15 @@
       });
     }
   });
+  // The arrows' icons are decoration: their buttons already carry a title.
+  function hideIcons() {
+    root.querySelectorAll(".fc-icon").forEach(function (icon) {
+      icon.setAttribute("aria-hidden", "true");
+      icon.removeAttribute("role");
+    });
+  }
+  calendar.on("datesSet", hideIcons);
   calendar.render();
+  hideIcons();
   root.classList.add("is-ready");
 })();

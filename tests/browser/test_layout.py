@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from coordination.campaigns.models import Application, Call, Edition, Review
+from coordination.campaigns.models import Application, Call, Edition, EditionStatus, Review
 from coordination.clubs.models import Club
 from coordination.core.clock import utcnow
 from coordination.demo import DEMO_PASSWORD, load_demo_data
@@ -49,7 +49,12 @@ def demo(committed, live_server):
     """The demo data, committed, and the ids the pages need."""
     assert load_demo_data(utcnow())
     db.session.flush()
-    coming = db.session.scalars(select(Edition).order_by(Edition.starts_on.desc())).first()
+    # The coming public edition (the demo also prepares a draft of the one after it).
+    coming = db.session.scalars(
+        select(Edition)
+        .where(Edition.status == EditionStatus.PLANNED)
+        .order_by(Edition.starts_on.desc())
+    ).first()
     call = db.session.scalars(select(Call).where(Call.edition_id == coming.id)).first()
     stop = db.session.scalars(select(Stop).order_by(Stop.starts_at)).first()
     club = db.session.scalars(select(Club).order_by(Club.id)).first()

@@ -82,7 +82,7 @@ def test_cancelling_needs_a_reason_which_the_email_carries(
         "Salle inondée",
     )
     (cancellation,) = [m for m in _outbox(db_session) if m.template == "calendar/cancellation"]
-    assert "Raison : Salle inondée" in cancellation.text_body
+    assert "Raison\u202f: Salle inondée" in cancellation.text_body
     assert "Salle inondée" in cancellation.html_body
 
 

@@ -21,9 +21,9 @@ def test_history_in_words_in_french_and_paris_time(
     history = html[html.index('id="history"') : html.index("</table>", html.index('id="history"'))]
     assert "Confirmée par Camille Martin" in history
     assert "Déplacée du mardi 1er juin au mardi 8 juin 2027 par Camille Martin" in history
-    assert "Modifiée par Camille Martin : la capacité, le lieu" in history
-    assert "Annulée par Camille Martin : Salle inondée" in history
-    assert "11/01/2027 00:30" in history
+    assert "Modifiée par Camille Martin\u202f: la capacité, le lieu" in history
+    assert "Annulée par Camille Martin\u202f: Salle inondée" in history
+    assert "11 janv. 2027 à 0\u00a0h\u00a030" in history
     for raw in ("starts_at", "venue_name", "2027-06", "+00:00", "rescheduled"):
         assert raw not in history.replace('data-action="rescheduled"', "")
 

@@ -83,23 +83,21 @@ def users_list():
 @click.argument("email")
 def users_deactivate(email: str):
     """Deactivate the account of EMAIL: no sign-in, no feeds; its history stays."""
-    user = _user_or_fail(email)
-    try:
-        changed = accounts.deactivate(user, utcnow(), actor=None, via=accounts.VIA_CLI)
-    except accounts.AccountError as error:
-        _fail(error)
-    db.session.commit()
-    click.echo(f"deactivated: {user.email}" if changed else f"already inactive: {user.email}")
+    _switch_account(email, accounts.deactivate, "deactivated", "already inactive")
 
 
 @users_cli.command("reactivate")
 @click.argument("email")
 def users_reactivate(email: str):
     """Let the account of EMAIL sign in again."""
+    _switch_account(email, accounts.reactivate, "reactivated", "already active")
+
+
+def _switch_account(email: str, action, done: str, unchanged: str) -> None:
     user = _user_or_fail(email)
     try:
-        changed = accounts.reactivate(user, utcnow(), actor=None, via=accounts.VIA_CLI)
+        changed = action(user, utcnow(), actor=None, via=accounts.VIA_CLI)
     except accounts.AccountError as error:
         _fail(error)
     db.session.commit()
-    click.echo(f"reactivated: {user.email}" if changed else f"already active: {user.email}")
+    click.echo(f"{done if changed else unchanged}: {user.email}")

@@ -1,16 +1,9 @@
 """State changes of calls, applications and reviews (flush, never commit)."""
 
-import csv
-import io
-import secrets
-import statistics
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 
-import filetype
 import nh3
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
@@ -19,32 +12,23 @@ from sqlalchemy import func, select, update
 
 from coordination.auth.models import Role, User
 from coordination.auth.services import ensure_user, grant_role, issue_login_link
-from coordination.campaigns import queries
 from coordination.campaigns.catalogue import (
-    ALLOWED_TYPES,
     CONTACT_PARTS,
     CORE_LABELS,
-    MAX_APPLICATION_BYTES,
-    MAX_FILE_BYTES,
     THEMES,
 )
 from coordination.campaigns.models import (
     Application,
-    ApplicationFile,
     ApplicationStatus,
     Call,
     CallQuestion,
-    CallReviewer,
-    Decision,
     QuestionKind,
-    Review,
     application_members,
 )
-from coordination.core.clock import shift_local_days, to_local
+from coordination.core.clock import to_local
 from coordination.core.text import parse_id
 from coordination.core.urls import external_url
 from coordination.extensions import db
-from coordination.notifications.models import OutboxMessage
 from coordination.notifications.services import queue_email_to
 from coordination.territories.models import Territory
 
@@ -222,78 +206,6 @@ def invite_member(application: Application, email: str, now: datetime) -> User:
     return user
 
 
-# --- Attachments ----------------------------------------------------------------------
-
-
-def upload_folder() -> Path:
-    """Where attachments live: under the instance folder, never under static/."""
-    folder = Path(current_app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def store_file(
-    application: Application,
-    stream,
-    original_name: str,
-    user: User,
-    now: datetime,
-    question: CallQuestion | None = None,
-) -> ApplicationFile:
-    """Check an upload's size and type (from its content) and keep it under a random name."""
-    _check_editable(application, now)
-    content = stream.read(MAX_FILE_BYTES + 1)
-    if not content:
-        raise CampaignError(_("The file is empty."))
-    if len(content) > MAX_FILE_BYTES:
-        raise CampaignError(
-            _("The file is larger than %(size)s MB.", size=MAX_FILE_BYTES // (1024 * 1024))
-        )
-    used = sum(f.size_bytes for f in application.files)
-    if used + len(content) > MAX_APPLICATION_BYTES:
-        raise CampaignError(
-            _(
-                "The attachments of an application may not exceed %(size)s MB in all.",
-                size=MAX_APPLICATION_BYTES // (1024 * 1024),
-            )
-        )
-    kind = filetype.guess(content)
-    if kind is None or kind.mime not in ALLOWED_TYPES:
-        raise CampaignError(_("Only PDF, ODT, DOCX, PNG and JPEG files are accepted."))
-    stored_name = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[kind.mime]}"
-    (upload_folder() / stored_name).write_bytes(content)
-    name = Path(original_name.replace("\\", "/")).name[:200] or stored_name
-    record = ApplicationFile(
-        question_id=question.id if question is not None else None,
-        original_name=name,
-        stored_name=stored_name,
-        content_type=kind.mime,
-        size_bytes=len(content),
-        uploaded_by_id=user.id,
-        created_at=now,
-    )
-    application.files.append(record)
-    db.session.flush()
-    return record
-
-
-def delete_file(application: Application, file: ApplicationFile, now: datetime) -> None:
-    """Remove an attachment from a draft, and its content from disk."""
-    _check_editable(application, now)
-    path = upload_folder() / file.stored_name
-    application.files.remove(file)
-    db.session.flush()
-    path.unlink(missing_ok=True)
-
-
-def file_path(file: ApplicationFile) -> Path:
-    """The stored content of an attachment."""
-    return upload_folder() / file.stored_name
-
-
-# --- Submission -----------------------------------------------------------------------
-
-
 def territory_taken(application: Application) -> bool:
     """Whether another application of the same territory to the call is already submitted."""
     return bool(
@@ -405,320 +317,30 @@ def answer_rows(application: Application, locale: str) -> list[tuple[str, str]]:
     return rows
 
 
-# --- Review ---------------------------------------------------------------------------
-
-
-def add_reviewer(call: Call, user: User, region_code: str | None) -> CallReviewer:
-    """Put a reviewer on a call's panel (or update their région)."""
-    member = db.session.scalar(
-        select(CallReviewer).where(CallReviewer.call_id == call.id, CallReviewer.user_id == user.id)
-    )
-    if member is None:
-        member = CallReviewer(call_id=call.id, user_id=user.id)
-        db.session.add(member)
-    member.region_code = region_code or None
-    grant_role(user, Role.REVIEWER)
-    db.session.flush()
-    return member
-
-
-def _reviewer_region(call: Call, user_id: int) -> str | None:
-    return db.session.scalar(
-        select(CallReviewer.region_code).where(
-            CallReviewer.call_id == call.id, CallReviewer.user_id == user_id
-        )
-    )
-
-
-def assign_reviewer(application: Application, reviewer: User, now: datetime) -> Review:
-    """Give an application to a reviewer (once); refused across the call's région rule."""
-    if application.status != ApplicationStatus.SUBMITTED:
-        raise CampaignError(_("Only submitted applications can be reviewed."))
-    existing = next((r for r in application.reviews if r.reviewer_id == reviewer.id), None)
-    if existing is not None:
-        return existing
-    call = application.call
-    if (
-        call.is_same_region_review_excluded
-        and application.territory is not None
-        and application.territory.region_code is not None
-        and _reviewer_region(call, reviewer.id) == application.territory.region_code
-    ):
-        raise CampaignError(_("This reviewer belongs to the application's région."))
-    review = Review(reviewer_id=reviewer.id, assigned_at=now, scores={}, comment="")
-    application.reviews.append(review)
-    db.session.flush()
-    return review
-
-
-def unassign_reviewer(review: Review) -> None:
-    """Take an application back from a reviewer (their scores go too)."""
-    db.session.delete(review)
-    db.session.flush()
-
-
-def auto_assign(call: Call, now: datetime) -> int:
-    """Give each submitted application reviewers from the panel up to the call's number,
-    the least loaded first, skipping a reviewer's own région when the call says so."""
-    panel = list(db.session.scalars(select(CallReviewer).where(CallReviewer.call_id == call.id)))
-    if not panel:
-        raise CampaignError(_("Add reviewers to the call's panel first."))
-    applications = [a for a in call.applications if a.status == ApplicationStatus.SUBMITTED]
-    load = {member.user_id: 0 for member in panel}
-    for application in applications:
-        for review in application.reviews:
-            if review.reviewer_id in load:
-                load[review.reviewer_id] += 1
-    created = 0
-    for application in sorted(applications, key=lambda a: a.id):
-        region = application.territory.region_code if application.territory else None
-        taken = {r.reviewer_id for r in application.reviews}
-        candidates = [
-            m
-            for m in panel
-            if m.user_id not in taken
-            and not (call.is_same_region_review_excluded and region and m.region_code == region)
-        ]
-        candidates.sort(key=lambda m: (load[m.user_id], m.user_id))
-        for member in candidates[: max(0, call.reviews_per_application - len(taken))]:
-            application.reviews.append(
-                Review(reviewer_id=member.user_id, assigned_at=now, scores={}, comment="")
-            )
-            load[member.user_id] += 1
-            created += 1
-    db.session.flush()
-    return created
-
-
-def save_review(review: Review, scores: dict[int, int], comment: str, now: datetime) -> None:
-    """Record a reviewer's 0-5 score for each active criterion (by id) and their comment."""
-    call = review.application.call
-    active = {c.id for c in call.active_criteria}
-    if set(scores) != active or any(not 0 <= s <= 5 for s in scores.values()):
-        raise CampaignError(_("Give every criterion a score from 0 to 5."))
-    # Scores of criteria retired since stay: results keep them.
-    retired = {c.key for c in call.criteria if c.is_retired}
-    kept = {k: v for k, v in (review.scores or {}).items() if k in retired}
-    review.scores = kept | {str(key): int(score) for key, score in scores.items()}
-    review.comment = comment.strip()
-    review.reviewed_at = now
-    db.session.flush()
-
-
-@dataclass(frozen=True)
-class ScoreSummary:
-    application: Application
-    mean: float | None
-    spread: float | None
-    reviews_done: int
-    reviews_total: int
-    rank: int | None = None
-
-
-def score_summary(application: Application) -> ScoreSummary:
-    """Mean and spread (population standard deviation) of the reviewers' totals."""
-    totals = [r.total for r in application.reviews if r.total is not None]
-    mean = statistics.fmean(totals) if totals else None
-    spread = statistics.pstdev(totals) if len(totals) > 1 else (0.0 if totals else None)
-    return ScoreSummary(application, mean, spread, len(totals), len(application.reviews))
-
-
-def ranking(applications: list[Application]) -> list[ScoreSummary]:
-    """Submitted applications by mean score (unscored last), each with its rank."""
-    summaries = [score_summary(a) for a in applications]
-    scored = sorted(
-        (s for s in summaries if s.mean is not None), key=lambda s: (-s.mean, s.application.id)
-    )
-    unscored = [s for s in summaries if s.mean is None]
-    ranked = [
-        ScoreSummary(s.application, s.mean, s.spread, s.reviews_done, s.reviews_total, rank)
-        for rank, s in enumerate(scored, start=1)
-    ]
-    return ranked + sorted(unscored, key=lambda s: s.application.id)
-
-
-# --- Decisions ------------------------------------------------------------------------
-
-
-def set_decision(application: Application, decision: str | None) -> None:
-    """Record staff's decision; it stays pending (unseen by applicants) until released."""
-    if application.status != ApplicationStatus.SUBMITTED:
-        raise CampaignError(_("Only submitted applications get a decision."))
-    if application.decision_released_at is not None:
-        raise CampaignError(_("This decision was already sent."))
-    application.decision = Decision(decision).value if decision else None
-    db.session.flush()
-
-
-def pending_decisions(call: Call) -> list[Application]:
-    """Submitted applications with a decision not released yet."""
-    return [
-        a
-        for a in queries.applications_with_everything(call)
-        if a.status == ApplicationStatus.SUBMITTED
-        and a.decision is not None
-        and a.decision_released_at is None
-    ]
-
-
-def decision_context(application: Application, member: User) -> dict:
-    return {
-        "user": member,
-        "application": application,
-        "url": external_url("campaigns.application_detail", application_id=application.id),
-    }
-
-
-def decision_template(application: Application) -> str:
-    return f"campaigns/decision_{application.decision}"
-
-
-def release_decisions(call: Call, now: datetime, staff: User | None = None) -> int:
-    """Release every pending decision of a call together: each member gets an email."""
-    released = pending_decisions(call)
-    for application in released:
-        application.decision_released_at = now
-        for member in application.members:
-            queue_email_to(
-                member,
-                key=f"campaigns:decision:{application.id}:user:{member.id}",
-                template=decision_template(application),
-                reply_to=staff.email if staff is not None else None,
-                context=decision_context(application, member),
-                now=now,
-            )
-    if released:
-        call.decisions_released_at = now
-    db.session.flush()
-    return len(released)
-
-
-# --- Reminders ------------------------------------------------------------------------
-
-#: Lead times of the draft reminders in calendar days, nearest first, as in their keys.
-REMINDER_LEADS = {"P1D": 1, "P7D": 7}
-
-
-def draft_reminder_due(call: Call, now: datetime) -> tuple[str, datetime] | None:
-    """The nearest draft reminder of a call reached at `now` (its lead and time), if any."""
-    for lead, days in REMINDER_LEADS.items():
-        moment = shift_local_days(call.closes_at, -days)
-        if moment <= now:
-            return lead, moment
-    return None
-
-
-def send_draft_reminders(now: datetime) -> int:
-    """Remind the members of drafts 7 days and 1 day before the deadline, each once."""
-    queued = 0
-    # A day's margin in SQL (daylight saving); draft_reminder_due has the exact rule.
-    calls = db.session.scalars(
-        select(Call).where(Call.closes_at > now, Call.closes_at <= now + timedelta(days=8))
-    )
-    for call in calls:
-        # Only the nearest lead time reached: a draft begun 3 days out gets no "7 days" mail.
-        reached = draft_reminder_due(call, now)
-        if reached is None:
-            continue
-        lead, moment = reached
-        joined = {
-            (row.application_id, row.user_id): row.joined_at
-            for row in db.session.execute(
-                select(application_members)
-                .join(Application, Application.id == application_members.c.application_id)
-                .where(
-                    Application.call_id == call.id,
-                    Application.status == ApplicationStatus.DRAFT,
-                )
-            )
-        }
-        drafts = db.session.scalars(
-            select(Application).where(
-                Application.call_id == call.id, Application.status == ApplicationStatus.DRAFT
-            )
-        )
-        for application in drafts:
-            for member in application.members:
-                # Who began or joined the draft after the reminder's time had no need of it.
-                joined_at = joined.get((application.id, member.id))
-                if joined_at is not None and joined_at > moment:
-                    continue
-                key = f"campaigns:draft-reminder:{application.id}:user:{member.id}:{lead}"
-                if _already_queued(key):
-                    continue
-                queue_email_to(
-                    member,
-                    key=key,
-                    template="campaigns/draft_reminder",
-                    context={
-                        "user": member,
-                        "call": call,
-                        "lead": lead,
-                        "url": external_url("campaigns.call_detail", call_id=call.id),
-                    },
-                    now=now,
-                )
-                queued += 1
-    db.session.flush()
-    return queued
-
-
-def _already_queued(key: str) -> bool:
-    return (
-        db.session.scalar(
-            select(func.count(OutboxMessage.id)).where(OutboxMessage.idempotency_key == key)
-        )
-        > 0
-    )
-
-
-# --- Export ---------------------------------------------------------------------------
-
-
-def export_csv(call: Call, locale: str) -> str:
-    """Every application with all answers and scores, for Excel in French: BOM and ';'."""
-    applications = queries.applications_with_everything(call)
-    criteria = call.criteria
-    with force_locale(locale):
-        header = [_("Id"), _("Status"), _("Submitted at (Paris)"), _("Decision")]
-        score_header = [_("Mean score"), _("Spread"), _("Reviews")]
-    answer_header = (
-        [label for label, _value in answer_rows(applications[0], locale)] if (applications) else []
-    )
-    per_criterion = [f"{c.label(locale)} (0-5)" for c in criteria]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(header + answer_header + per_criterion + score_header)
-    for application in applications:
-        summary = score_summary(application)
-        means = []
-        for criterion in criteria:
-            values = [
-                int(r.scores[criterion.key])
-                for r in application.reviews
-                if r.reviewed_at and criterion.key in r.scores
-            ]
-            means.append(_decimal(statistics.fmean(values)) if values else "")
-        writer.writerow(
-            [
-                application.id,
-                application.status,
-                to_local(application.submitted_at).strftime("%d/%m/%Y %H:%M")
-                if application.submitted_at
-                else "",
-                application.decision or "",
-            ]
-            + [value for _label, value in answer_rows(application, locale)]
-            + means
-            + [
-                _decimal(summary.mean) if summary.mean is not None else "",
-                _decimal(summary.spread) if summary.spread is not None else "",
-                f"{summary.reviews_done}/{summary.reviews_total}",
-            ]
-        )
-    return "\ufeff" + buffer.getvalue()
-
-
-def _decimal(value: float) -> str:
-    # A French Excel reads "3,5" as a number and "3.5" as text.
-    return f"{value:.2f}".replace(".", ",")
+from coordination.campaigns.decisions import (  # noqa: E402, F401  (moved; callers keep services.x)
+    REMINDER_LEADS,
+    decision_context,
+    decision_template,
+    draft_reminder_due,
+    export_csv,
+    pending_decisions,
+    release_decisions,
+    send_draft_reminders,
+    set_decision,
+)
+from coordination.campaigns.files import (  # noqa: E402, F401  (moved; callers keep services.x)
+    delete_file,
+    file_path,
+    store_file,
+    upload_folder,
+)
+from coordination.campaigns.reviewing import (  # noqa: E402, F401  (moved; callers keep services.x)
+    ScoreSummary,
+    add_reviewer,
+    assign_reviewer,
+    auto_assign,
+    ranking,
+    save_review,
+    score_summary,
+    unassign_reviewer,
+)

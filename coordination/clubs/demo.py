@@ -13,7 +13,8 @@ from coordination.clubs.models import (
     PartnerKind,
     PartnerOrganisation,
 )
-from coordination.clubs.services import add_contact, organisation_key, save_meeting
+from coordination.clubs.organisations import add_contact, organisation_key
+from coordination.clubs.services import save_meeting
 from coordination.core.clock import local_datetime, to_local
 from coordination.extensions import db
 from coordination.territories.models import Territory

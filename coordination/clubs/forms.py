@@ -38,8 +38,8 @@ from coordination.clubs.models import (
     PARTNER_KIND_LABELS,
     PartnerOrganisation,
 )
+from coordination.clubs.organisations import clean_siret
 from coordination.clubs.queries import find_clubs, slug_in_use
-from coordination.clubs.services import clean_siret
 from coordination.core.clock import local_datetime, to_local
 from coordination.core.text import MAX_ID, MAX_SEARCH_LENGTH
 from coordination.core.validators import WithinPlatformYears

@@ -20,15 +20,13 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from coordination.auth.models import Role
-from coordination.clubs import queries, services
+from coordination.clubs import organisations, queries, services
 from coordination.clubs.forms import (
     ActionForm,
     ClubForm,
-    ContactForm,
     DecisionForm,
     MeetingForm,
     MergeForm,
-    OrganisationForm,
     RegistrationForm,
 )
 from coordination.clubs.models import (
@@ -37,7 +35,6 @@ from coordination.clubs.models import (
     ClubMeeting,
     Membership,
     MembershipStatus,
-    PartnerContact,
     PartnerOrganisation,
 )
 from coordination.core.clock import utcnow
@@ -68,15 +65,6 @@ def _managed_club_or_403(slug: str) -> Club:
     if not services.can_manage_club(current_user, club):
         abort(403)
     return club
-
-
-def _managed_organisation(organisation_id: int) -> PartnerOrganisation:
-    organisation = db.session.get(PartnerOrganisation, organisation_id)
-    if organisation is None:
-        abort(404)
-    if not services.is_approved_contact(current_user, organisation):
-        abort(403)
-    return organisation
 
 
 # --- Public pages --------------------------------------------------------------------------
@@ -300,7 +288,7 @@ def partner_merge(organisation_id: int):
     ]
     if form.validate_on_submit():
         duplicate = db.session.get(PartnerOrganisation, form.duplicate_id.data) or abort(404)
-        services.merge_organisations(keep, duplicate)
+        organisations.merge_organisations(keep, duplicate)
         db.session.commit()
         flash(_("The organisations are merged."), "success")
         return redirect(url_for("clubs.partner_list"))
@@ -386,112 +374,4 @@ def partners_export():
     return _csv_response("partenaires.csv", [*_PARTNER_HEADER, _l("Clubs")], rows)
 
 
-# --- Partner self-service ------------------------------------------------------------------
-
-
-@bp.route("/partenaire/")
-@login_required
-def my_partner():
-    return render_template(
-        "clubs/my_partner.html",
-        organisations=queries.organisations_of(current_user),
-        form=ActionForm(),
-    )
-
-
-@bp.route("/partenaire/organisations/<int:organisation_id>", methods=["GET", "POST"])
-@login_required
-def organisation_edit(organisation_id: int):
-    organisation = _managed_organisation(organisation_id)
-    form = OrganisationForm(organisation_id=organisation.id)
-    if request.method == "GET":
-        form.organisation_name.data = organisation.name
-        form.kind.data = organisation.kind
-        form.siret.data = organisation.siret or ""
-        form.website.data = organisation.website
-        form.address.data = organisation.address
-        form.region_code.data = organisation.region_code or ""
-        form.interests.data = list(organisation.interests or [])
-    if form.validate_on_submit():
-        fields = form.organisation_fields() | {"interests": list(form.interests.data or [])}
-        services.update_organisation(organisation, fields)
-        db.session.commit()
-        flash(_("Your organisation is saved."), "success")
-        return redirect(url_for("clubs.organisation_edit", organisation_id=organisation.id))
-    return render_template(
-        "clubs/organisation.html",
-        form=form,
-        organisation=organisation,
-        contact_form=ContactForm(),
-        action_form=ActionForm(),
-    )
-
-
-@bp.route("/partenaire/organisations/<int:organisation_id>/contacts", methods=["POST"])
-@login_required
-def contact_add(organisation_id: int):
-    organisation = _managed_organisation(organisation_id)
-    contact_form = ContactForm()
-    if contact_form.validate_on_submit():
-        services.add_contact_by_email(
-            organisation, contact_form.email.data, contact_form.name.data, current_user, utcnow()
-        )
-        db.session.commit()
-        flash(_("The contact is added and told by email."), "success")
-        return redirect(url_for("clubs.organisation_edit", organisation_id=organisation.id))
-    form = OrganisationForm(obj=None, organisation_id=organisation.id, formdata=None)
-    form.organisation_name.data = organisation.name
-    form.kind.data = organisation.kind
-    form.siret.data = organisation.siret or ""
-    form.website.data, form.address.data = organisation.website, organisation.address
-    form.region_code.data = organisation.region_code or ""
-    form.interests.data = list(organisation.interests or [])
-    return render_template(
-        "clubs/organisation.html",
-        form=form,
-        organisation=organisation,
-        contact_form=contact_form,
-        action_form=ActionForm(),
-    ), 422
-
-
-@bp.route(
-    "/partenaire/organisations/<int:organisation_id>/contacts/<int:contact_id>/retirer",
-    methods=["POST"],
-)
-@login_required
-def contact_remove(organisation_id: int, contact_id: int):
-    organisation = _managed_organisation(organisation_id)
-    contact = db.session.get(PartnerContact, contact_id)
-    if contact is None or contact.organisation_id != organisation.id:
-        abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        services.remove_contact(contact)
-    except services.ClubRuleError:
-        db.session.rollback()
-        flash(_("An organisation keeps at least one contact."), "error")
-    else:
-        db.session.commit()
-        flash(_("The contact is removed."), "success")
-    return redirect(url_for("clubs.organisation_edit", organisation_id=organisation.id))
-
-
-@bp.route("/partenaire/adhesions/<int:membership_id>/quitter", methods=["POST"])
-@login_required
-def leave(membership_id: int):
-    membership = db.session.get(Membership, membership_id) or abort(404)
-    if not services.is_approved_contact(current_user, membership.organisation):
-        abort(403)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        services.leave_club(membership, utcnow())
-    except services.ClubRuleError:
-        db.session.rollback()
-        flash(_("Your organisation is not a member of this club."), "error")
-    else:
-        db.session.commit()
-        flash(_("Your organisation has left the club."), "success")
-    return redirect(url_for("clubs.my_partner"))
+from coordination.clubs import partner_views  # noqa: E402, F401  (same blueprint)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from coordination.clubs.models import Club, PartnerOrganisation
-from coordination.clubs.services import organisation_key
+from coordination.clubs.organisations import organisation_key
 from coordination.core.text import search_key
 from coordination.extensions import db, limiter
 from coordination.notifications.models import OutboxMessage

@@ -6,13 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from coordination.clubs.digest import requests_waiting
+from coordination.clubs.errors import ClubRuleError
 from coordination.clubs.models import Club, ClubMeeting, MeetingStatus
-from coordination.clubs.services import (
-    ClubRuleError,
-    add_contact,
-    request_membership,
-    save_meeting,
-)
+from coordination.clubs.organisations import add_contact
+from coordination.clubs.services import request_membership, save_meeting
 from coordination.core.clock import utcnow
 from coordination.extensions import db
 from tests.clubs.conftest import VALID_SIRET

@@ -4,15 +4,14 @@ import pytest
 from sqlalchemy import func, select
 
 from coordination.clubs.models import Membership, PartnerContact, PartnerOrganisation
-from coordination.clubs.services import (
+from coordination.clubs.organisations import (
     add_contact,
     clean_siret,
-    confirm_registration,
     find_matching_organisation,
     merge_organisations,
     organisation_key,
-    request_membership,
 )
+from coordination.clubs.services import confirm_registration, request_membership
 from coordination.core.clock import utcnow
 from coordination.extensions import db
 from tests.clubs.conftest import (

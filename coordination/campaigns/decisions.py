@@ -1,0 +1,213 @@
+"""Decisions and their release, draft reminders and the CSV export."""
+
+import csv
+import io
+import statistics
+from datetime import datetime, timedelta
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from coordination.auth.models import User
+from coordination.campaigns import queries
+from coordination.campaigns.models import (
+    Application,
+    ApplicationStatus,
+    Call,
+    Decision,
+    application_members,
+)
+from coordination.campaigns.reviewing import score_summary
+from coordination.campaigns.services import CampaignError, answer_rows
+from coordination.core.clock import shift_local_days, to_local
+from coordination.core.urls import external_url
+from coordination.extensions import db
+from coordination.notifications.models import OutboxMessage
+from coordination.notifications.services import queue_email_to
+
+# --- Decisions ------------------------------------------------------------------------
+
+
+def set_decision(application: Application, decision: str | None) -> None:
+    """Record staff's decision; it stays pending (unseen by applicants) until released."""
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise CampaignError(_("Only submitted applications get a decision."))
+    if application.decision_released_at is not None:
+        raise CampaignError(_("This decision was already sent."))
+    application.decision = Decision(decision).value if decision else None
+    db.session.flush()
+
+
+def pending_decisions(call: Call) -> list[Application]:
+    """Submitted applications with a decision not released yet."""
+    return [
+        a
+        for a in queries.applications_with_everything(call)
+        if a.status == ApplicationStatus.SUBMITTED
+        and a.decision is not None
+        and a.decision_released_at is None
+    ]
+
+
+def decision_context(application: Application, member: User) -> dict:
+    return {
+        "user": member,
+        "application": application,
+        "url": external_url("campaigns.application_detail", application_id=application.id),
+    }
+
+
+def decision_template(application: Application) -> str:
+    return f"campaigns/decision_{application.decision}"
+
+
+def release_decisions(call: Call, now: datetime, staff: User | None = None) -> int:
+    """Release every pending decision of a call together: each member gets an email."""
+    released = pending_decisions(call)
+    for application in released:
+        application.decision_released_at = now
+        for member in application.members:
+            queue_email_to(
+                member,
+                key=f"campaigns:decision:{application.id}:user:{member.id}",
+                template=decision_template(application),
+                reply_to=staff.email if staff is not None else None,
+                context=decision_context(application, member),
+                now=now,
+            )
+    if released:
+        call.decisions_released_at = now
+    db.session.flush()
+    return len(released)
+
+
+# --- Reminders ------------------------------------------------------------------------
+
+#: Lead times of the draft reminders in calendar days, nearest first, as in their keys.
+REMINDER_LEADS = {"P1D": 1, "P7D": 7}
+
+
+def draft_reminder_due(call: Call, now: datetime) -> tuple[str, datetime] | None:
+    """The nearest draft reminder of a call reached at `now` (its lead and time), if any."""
+    for lead, days in REMINDER_LEADS.items():
+        moment = shift_local_days(call.closes_at, -days)
+        if moment <= now:
+            return lead, moment
+    return None
+
+
+def send_draft_reminders(now: datetime) -> int:
+    """Remind the members of drafts 7 days and 1 day before the deadline, each once."""
+    queued = 0
+    # A day's margin in SQL (daylight saving); draft_reminder_due has the exact rule.
+    calls = db.session.scalars(
+        select(Call).where(Call.closes_at > now, Call.closes_at <= now + timedelta(days=8))
+    )
+    for call in calls:
+        # Only the nearest lead time reached: a draft begun 3 days out gets no "7 days" mail.
+        reached = draft_reminder_due(call, now)
+        if reached is None:
+            continue
+        lead, moment = reached
+        joined = {
+            (row.application_id, row.user_id): row.joined_at
+            for row in db.session.execute(
+                select(application_members)
+                .join(Application, Application.id == application_members.c.application_id)
+                .where(
+                    Application.call_id == call.id,
+                    Application.status == ApplicationStatus.DRAFT,
+                )
+            )
+        }
+        drafts = db.session.scalars(
+            select(Application).where(
+                Application.call_id == call.id, Application.status == ApplicationStatus.DRAFT
+            )
+        )
+        for application in drafts:
+            for member in application.members:
+                # Who began or joined the draft after the reminder's time had no need of it.
+                joined_at = joined.get((application.id, member.id))
+                if joined_at is not None and joined_at > moment:
+                    continue
+                key = f"campaigns:draft-reminder:{application.id}:user:{member.id}:{lead}"
+                if _already_queued(key):
+                    continue
+                queue_email_to(
+                    member,
+                    key=key,
+                    template="campaigns/draft_reminder",
+                    context={
+                        "user": member,
+                        "call": call,
+                        "lead": lead,
+                        "url": external_url("campaigns.call_detail", call_id=call.id),
+                    },
+                    now=now,
+                )
+                queued += 1
+    db.session.flush()
+    return queued
+
+
+def _already_queued(key: str) -> bool:
+    return (
+        db.session.scalar(
+            select(func.count(OutboxMessage.id)).where(OutboxMessage.idempotency_key == key)
+        )
+        > 0
+    )
+
+
+# --- Export ---------------------------------------------------------------------------
+
+
+def export_csv(call: Call, locale: str) -> str:
+    """Every application with all answers and scores, for Excel in French: BOM and ';'."""
+    applications = queries.applications_with_everything(call)
+    criteria = call.criteria
+    with force_locale(locale):
+        header = [_("Id"), _("Status"), _("Submitted at (Paris)"), _("Decision")]
+        score_header = [_("Mean score"), _("Spread"), _("Reviews")]
+    answer_header = (
+        [label for label, _value in answer_rows(applications[0], locale)] if (applications) else []
+    )
+    per_criterion = [f"{c.label(locale)} (0-5)" for c in criteria]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(header + answer_header + per_criterion + score_header)
+    for application in applications:
+        summary = score_summary(application)
+        means = []
+        for criterion in criteria:
+            values = [
+                int(r.scores[criterion.key])
+                for r in application.reviews
+                if r.reviewed_at and criterion.key in r.scores
+            ]
+            means.append(_decimal(statistics.fmean(values)) if values else "")
+        writer.writerow(
+            [
+                application.id,
+                application.status,
+                to_local(application.submitted_at).strftime("%d/%m/%Y %H:%M")
+                if application.submitted_at
+                else "",
+                application.decision or "",
+            ]
+            + [value for _label, value in answer_rows(application, locale)]
+            + means
+            + [
+                _decimal(summary.mean) if summary.mean is not None else "",
+                _decimal(summary.spread) if summary.spread is not None else "",
+                f"{summary.reviews_done}/{summary.reviews_total}",
+            ]
+        )
+    return "\ufeff" + buffer.getvalue()
+
+
+def _decimal(value: float) -> str:
+    # A French Excel reads "3,5" as a number and "3.5" as text.
+    return f"{value:.2f}".replace(".", ",")

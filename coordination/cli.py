@@ -34,10 +34,24 @@ def geo_load():
 
 
 @demo_cli.command("load")
-def demo_load():
+@click.option(
+    "--size",
+    type=click.Choice(["small", "large"]),
+    default="small",
+    show_default=True,
+    help="small: a few of everything; large: the real scale (36 stops of 2019, 180 applications…).",
+)
+def demo_load(size: str):
     """Load the demo data once (re-running changes nothing)."""
     from coordination.demo import load_demo_data
 
+    if size == "large":
+        from coordination.demo_large import load_large_demo
+
+        added = load_large_demo(utcnow())
+        db.session.commit()
+        click.echo(", ".join(f"{name}: {count} added" for name, count in added.items()))
+        return
     created = load_demo_data(utcnow())
     db.session.commit()
     click.echo("demo data loaded" if created else "demo data already present")

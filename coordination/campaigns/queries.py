@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from coordination.auth.models import Role, User, UserRole
 from coordination.campaigns.models import (
@@ -135,11 +135,27 @@ def call_applications(call: Call) -> list[Application]:
             select(Application)
             .where(Application.call_id == call.id)
             .options(
+                # The list never shows the answers: not decoded for every row.
+                defer(Application.form_data),
                 joinedload(Application.territory).joinedload(Territory.region),
                 selectinload(Application.reviews).joinedload(Review.reviewer),
             )
             .order_by(Application.id)
         ).unique()
+    )
+
+
+def pending_decision_count(call: Call) -> int:
+    """How many submitted applications of a call have a decision not released yet."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Application)
+        .where(
+            Application.call_id == call.id,
+            Application.status == ApplicationStatus.SUBMITTED,
+            Application.decision.is_not(None),
+            Application.decision_released_at.is_(None),
+        )
     )
 
 

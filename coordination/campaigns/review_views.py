@@ -197,7 +197,7 @@ def staff_applications(call_id: int):
         panel=queries.call_panel(call),
         reviewer_form=reviewer_form,
         action_form=ActionForm(),
-        pending=len(services.pending_decisions(call)),
+        pending=queries.pending_decision_count(call),
     )
 
 

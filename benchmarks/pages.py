@@ -13,6 +13,7 @@ event on the engine. Exit status 1 when a page misses a target (or does not answ
 """
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -151,8 +152,10 @@ def main() -> int:
         misses += bool(flag)
         mark = f" **{', '.join(flag)}**" if flag else ""
         print(f"| {role} | `{path}` | {status} | {p50:.0f} | {p95:.0f} | {queries}{mark} |")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nload average at the end: {load} (on {os.cpu_count()} CPUs)")
     print(
-        f"\n{misses} of {len(rows)} pages miss a target (p95 < {TARGET_P95_MS} ms, "
+        f"{misses} of {len(rows)} pages miss a target (p95 < {TARGET_P95_MS} ms, "
         f"≤ {TARGET_QUERIES} queries, status 200)"
     )
     return 1 if misses else 0

@@ -149,3 +149,30 @@ def test_cli_loads_the_large_demo(app, db_session, monkeypatch):
     assert "applications: " in result.output
     call = db_session.scalar(select(Call))
     assert call is not None
+
+
+def test_staff_pages_on_the_large_demo_stay_under_25_queries(
+    loaded, db_session, client, query_counter
+):
+    from coordination.campaigns import queries, services
+    from coordination.demo import DEMO_PASSWORD
+
+    call = db_session.scalar(select(Call).order_by(Call.id))
+    assert queries.pending_decision_count(call) == len(services.pending_decisions(call)) > 0
+    stop = db_session.scalar(select(Stop).order_by(Stop.starts_at))
+    db_session.commit()
+    signed = client.post(
+        "/connexion", data={"email": "equipe@demo.innovent-e.fr", "password": DEMO_PASSWORD}
+    )
+    assert signed.status_code == 302
+    for path in (
+        "/observatoire",
+        f"/appels/gestion/{call.id}/candidatures",
+        "/equipe/partenaires/",
+        f"/etapes/{stop.id}/participants",
+        "/equipe/tableau-de-bord",
+    ):
+        with query_counter() as statements:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        assert len(statements) <= 25, (path, len(statements))

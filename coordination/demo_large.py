@@ -25,6 +25,17 @@ from coordination.clubs.services import save_club
 from coordination.core.clock import local_datetime
 from coordination.core.text import search_key
 from coordination.demo import load_demo_data
+from coordination.demo_names import (
+    COMPANY_SUFFIXES,
+    COMPANY_WORDS,
+    LAST_NAMES,
+    NAF,
+    ORGANISATION_KINDS,
+    SIZES,
+    person_name,
+    slug,
+    territory_name,
+)
 from coordination.extensions import db
 from coordination.notifications.models import MessageStatus, OutboxMessage
 from coordination.participants import services as participants
@@ -61,169 +72,6 @@ class DemoPlan:
 
 
 LARGE = DemoPlan()
-
-FIRST_NAMES = [
-    "Camille",
-    "Claire",
-    "Julien",
-    "Nadia",
-    "Thomas",
-    "Sophie",
-    "Karim",
-    "Élodie",
-    "Marc",
-    "Léa",
-    "Hugo",
-    "Manon",
-    "Nicolas",
-    "Chloé",
-    "Antoine",
-    "Inès",
-    "Mathieu",
-    "Sarah",
-    "Pierre",
-    "Laura",
-    "Yann",
-    "Émilie",
-    "Olivier",
-    "Fatima",
-    "Romain",
-    "Pauline",
-    "Maxime",
-    "Aurélie",
-    "Sébastien",
-    "Céline",
-    "Loïc",
-    "Amandine",
-    "Damien",
-    "Hélène",
-    "Guillaume",
-    "Nathalie",
-    "Kevin",
-    "Isabelle",
-    "Vincent",
-    "Margaux",
-    "Alexandre",
-    "Lucie",
-    "François",
-    "Anaïs",
-    "Mehdi",
-    "Juliette",
-    "Benoît",
-    "Morgane",
-]
-LAST_NAMES = [
-    "Martin",
-    "Bernard",
-    "Dubois",
-    "Thomas",
-    "Robert",
-    "Richard",
-    "Petit",
-    "Durand",
-    "Leroy",
-    "Moreau",
-    "Simon",
-    "Laurent",
-    "Lefèvre",
-    "Michel",
-    "Garcia",
-    "David",
-    "Bertrand",
-    "Roux",
-    "Vincent",
-    "Fournier",
-    "Morel",
-    "Girard",
-    "André",
-    "Mercier",
-    "Dupont",
-    "Lambert",
-    "Bonnet",
-    "François",
-    "Martinez",
-    "Legrand",
-    "Garnier",
-    "Faure",
-    "Rousseau",
-    "Blanc",
-    "Guerin",
-    "Muller",
-    "Henry",
-    "Roussel",
-    "Nicolas",
-    "Perrin",
-    "Morin",
-    "Mathieu",
-    "Clément",
-    "Gauthier",
-    "Dumont",
-    "Lopez",
-    "Fontaine",
-    "Chevalier",
-    "Robin",
-    "Masson",
-    "Sanchez",
-    "Gérard",
-    "Nguyen",
-    "Boyer",
-    "Denis",
-    "Lemaire",
-    "Duval",
-]
-COMPANY_WORDS = [
-    "Mécanique",
-    "Plasturgie",
-    "Métallerie",
-    "Usinage",
-    "Électronique",
-    "Composites",
-    "Fonderie",
-    "Chaudronnerie",
-    "Robotique",
-    "Agroalimentaire",
-    "Textile",
-    "Cosmétique",
-    "Emballages",
-    "Optique",
-    "Imprimerie",
-    "Menuiserie",
-]
-COMPANY_SUFFIXES = ["SAS", "SARL", "SA", "Industries", "et Fils", "Précision", "Technologies"]
-SIZES = ["micro", "small", "small", "medium", "medium", "intermediate"]
-NAF = ["25.62B", "28.41Z", "22.29A", "62.01Z", "10.71C", "33.12Z", "46.69B", "71.12B", "20.42Z"]
-ORGANISATION_KINDS = [
-    (PartnerKind.UNIVERSITY, "Université"),
-    (PartnerKind.ENGINEERING_SCHOOL, "École d'ingénieurs"),
-    (PartnerKind.CHAMBER_OF_COMMERCE, "CCI"),
-    (PartnerKind.COMPANY, "Entreprise"),
-    (PartnerKind.ASSOCIATION, "Association"),
-    (PartnerKind.INNOVATION_AGENCY, "Agence d'innovation"),
-    (PartnerKind.EMPLOYERS_BODY, "UIMM"),
-]
-EPCI_PREFIXES = (
-    "Communauté de communes ",
-    "Communauté d'agglomération ",
-    "Communauté urbaine ",
-    "Métropole ",
-    "CC ",
-    "CA ",
-)
-
-
-def _name(rng: random.Random) -> tuple[str, str]:
-    return rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-
-
-def _slug(text: str) -> str:
-    return "-".join(search_key(text).split())
-
-
-def _territory_name(epci_name: str) -> str:
-    for prefix in EPCI_PREFIXES:
-        if epci_name.startswith(prefix):
-            return epci_name[len(prefix) :].removeprefix("du ").removeprefix("de ").strip()
-    return epci_name
 
 
 def load_large_demo(now: datetime, plan: DemoPlan = LARGE) -> dict[str, int]:
@@ -271,8 +119,8 @@ def _accounts(plan: DemoPlan, staff: User, now: datetime) -> int:
         n = 0
         while _count_role(role) < total:
             n += 1
-            first, last = _name(rng)
-            email = f"{_slug(first)}.{_slug(last)}.{n}@{domain}"
+            first, last = person_name(rng)
+            email = f"{slug(first)}.{slug(last)}.{n}@{domain}"
             user, is_new = accounts.add_account(
                 email, f"{first} {last}", [role], now - timedelta(days=40), actor=staff
             )
@@ -304,7 +152,7 @@ def _territories(plan: DemoPlan) -> int:
     }
     rows = [
         TerritoryRow(
-            line=i, code=TERRITORY_CODE.format(i), name=_territory_name(names[s]), epci_siren=s
+            line=i, code=TERRITORY_CODE.format(i), name=territory_name(names[s]), epci_siren=s
         )
         for i, s in enumerate(chosen, start=1)
     ]
@@ -342,7 +190,7 @@ def _stop_fields(territory: Territory, commune: Commune, day: date, status: str)
             {
                 "name": "Accueil du territoire",
                 "function": "Développement économique",
-                "email": f"contact.{_slug(commune.name)}@example.org",
+                "email": f"contact.{slug(commune.name)}@example.org",
                 "phone": "",
             }
         ],
@@ -404,9 +252,9 @@ def _applications(plan: DemoPlan, territories, staff: User, now: datetime) -> in
             break
         if territory.id in taken:
             continue
-        first, last = _name(rng)
+        first, last = person_name(rng)
         contact = create_user(
-            f"{_slug(first)}.{_slug(last)}@{_slug(territory.name)[:40]}.example.fr",
+            f"{slug(first)}.{slug(last)}@{slug(territory.name)[:40]}.example.fr",
             f"{first} {last} ({territory.name})",
             (Role.TERRITORY_CONTACT,),
         )
@@ -502,7 +350,7 @@ def _clubs(plan: DemoPlan, staff: User, now: datetime) -> tuple[int, int]:
                 None,
                 {
                     "name": name,
-                    "slug": _slug(name)[:60],
+                    "slug": slug(name)[:60],
                     "description": "Les partenaires des PME-PMI du territoire.",
                     "territory_ids": [t.id for t in members],
                     "leads": [staff],
@@ -573,11 +421,11 @@ def _participants(plan: DemoPlan) -> int:
     rng = random.Random(f"{SEED}-participants")
     for n in range(have, plan.participants):
         stop = stops[n % len(stops)]
-        first, last = _name(rng)
+        first, last = person_name(rng)
         naf = rng.choice(NAF)
         registration = Registration(
             stop=stop,
-            email=f"{_slug(first)}.{_slug(last)}.{n}@entreprise.example",
+            email=f"{slug(first)}.{slug(last)}.{n}@entreprise.example",
             first_name=first,
             last_name=last,
             search_name=search_key(f"{last} {first}"),

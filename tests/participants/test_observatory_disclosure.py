@@ -4,6 +4,7 @@ the anonymised export."""
 import re
 
 from coordination.stops.models import StopStatus
+from tests.participants.test_needs_map import BOURGES, _answer, _path, _questionnaire
 from tests.participants.test_views import _answered
 
 
@@ -56,3 +57,20 @@ def test_the_export_generalises_rare_combinations_instead_of_revealing_them(
     assert not any(c[2] in ("Petit", "Autre") for c in cells)
     assert sum(c[2] == "*" for c in cells) == 5
     assert len(cells) == 11
+
+
+def test_the_map_hides_a_second_count_with_a_lone_small_one(client, stop, edition, staff, sign_in):
+    questionnaire = _questionnaire(edition)
+    innovation = str(questionnaire.questions[0].id)
+    # Five companies in Loiret (45), four in Cher (18): 9 − 5 would give Cher's 4.
+    for n in range(1, 6):
+        _answer(stop, questionnaire, n, {innovation: 4})
+    for n in range(6, 10):
+        _answer(stop, questionnaire, n, {innovation: 5}, commune_insee=BOURGES)
+    sign_in(staff)
+    html = client.get("/observatoire?theme=innovation").get_data(as_text=True)
+    loiret = _path(html, "45")
+    assert "need-level-4" in loiret and "data-count" not in loiret  # shaded, count hidden
+    table = html.split('id="needs-by-departement"')[1].split("</table>")[0]
+    row = table.split('data-code="45"')[1].split("</tr>")[0]
+    assert "masqué" in row and ">5<" not in row and "4.0" in row

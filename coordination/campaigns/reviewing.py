@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from coordination.auth.models import Role, User
 from coordination.auth.services import grant_role
+from coordination.campaigns import conflicts
 from coordination.campaigns.models import (
     Application,
     ApplicationStatus,
@@ -59,6 +60,9 @@ def assign_reviewer(application: Application, reviewer: User, now: datetime) -> 
         and _reviewer_region(call, reviewer.id) == application.territory.region_code
     ):
         raise CampaignError(_("This reviewer belongs to the application's région."))
+    reason = conflicts.review_conflict(application, reviewer.id)
+    if reason:
+        raise CampaignError(reason)
     review = Review(reviewer_id=reviewer.id, assigned_at=now, scores={}, comment="")
     application.reviews.append(review)
     db.session.flush()
@@ -73,7 +77,8 @@ def unassign_reviewer(review: Review) -> None:
 
 def auto_assign(call: Call, now: datetime) -> int:
     """Give each submitted application reviewers from the panel up to the call's number,
-    the least loaded first, skipping a reviewer's own région when the call says so."""
+    the least loaded first, skipping a reviewer's own région when the call says so and
+    always the territories a reviewer is a contact of."""
     panel = list(db.session.scalars(select(CallReviewer).where(CallReviewer.call_id == call.id)))
     if not panel:
         raise CampaignError(_("Add reviewers to the call's panel first."))
@@ -83,6 +88,7 @@ def auto_assign(call: Call, now: datetime) -> int:
         for review in application.reviews:
             if review.reviewer_id in load:
                 load[review.reviewer_id] += 1
+    contact_of = conflicts.contact_territory_ids(list(load))
     created = 0
     for application in sorted(applications, key=lambda a: a.id):
         region = application.territory.region_code if application.territory else None
@@ -91,6 +97,7 @@ def auto_assign(call: Call, now: datetime) -> int:
             m
             for m in panel
             if m.user_id not in taken
+            and application.territory_id not in contact_of[m.user_id]
             and not (call.is_same_region_review_excluded and region and m.region_code == region)
         ]
         candidates.sort(key=lambda m: (load[m.user_id], m.user_id))

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from coordination.auth.models import Role, User
 from coordination.auth.services import ensure_user, grant_role, issue_login_link
+from coordination.campaigns import conflicts
 from coordination.campaigns.catalogue import (
     CONTACT_PARTS,
     CORE_LABELS,
@@ -177,7 +178,7 @@ def _record_joined(application: Application, user: User, now: datetime) -> None:
     )
 
 
-def save_draft(application: Application, form_data: dict, now: datetime) -> None:
+def save_draft(application: Application, form_data: dict, now: datetime, user=None) -> None:
     """Store the form as typed; the territory is kept when it names a known territory."""
     _check_editable(application, now)
     application.form_data = form_data
@@ -186,7 +187,18 @@ def save_draft(application: Application, form_data: dict, now: datetime) -> None
     territory_key = parse_id(territory_id)
     territory = db.session.get(Territory, territory_key) if territory_key else None
     application.territory_id = territory.id if territory is not None else None
+    _check_no_conflict(application, user)
     db.session.flush()
+
+
+def _check_no_conflict(application: Application, user=None) -> None:
+    """Refuse a team with someone who reviews the application's territory for the call."""
+    for member in application.members:
+        reason = conflicts.application_conflict(
+            application, member, yourself=user is not None and member.id == user.id
+        )
+        if reason:
+            raise CampaignError(reason)
 
 
 def invite_member(application: Application, email: str, now: datetime) -> User:
@@ -194,6 +206,9 @@ def invite_member(application: Application, email: str, now: datetime) -> User:
     # Only while the application can still change: after submission the team is fixed.
     _check_editable(application, now)
     user = ensure_user(email, Role.TERRITORY_CONTACT)
+    reason = conflicts.application_conflict(application, user, yourself=False)
+    if reason:
+        raise CampaignError(reason)
     if user not in application.members:
         application.members.append(user)
         db.session.flush()
@@ -225,6 +240,7 @@ def submit_application(application: Application, user: User, now: datetime) -> N
     _check_editable(application, now)
     if application.territory_id is None:
         raise CampaignError(_("Choose the territory."))
+    _check_no_conflict(application, user)
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = now
     db.session.flush()

@@ -214,7 +214,7 @@ def application_form(call_id: int):
     try:
         if application is None:
             application = services.start_application(call, current_user, now)
-        services.save_draft(application, services.clean_form_data(formdata), now)
+        services.save_draft(application, services.clean_form_data(formdata), now, current_user)
         file_errors = _store_uploads(application, current_user, now)
     except CampaignError as error:
         db.session.rollback()
@@ -267,7 +267,7 @@ def autosave(call_id: int):
     try:
         if application is None:
             application = services.start_application(call, current_user, now)
-        services.save_draft(application, services.clean_form_data(request.form), now)
+        services.save_draft(application, services.clean_form_data(request.form), now, current_user)
     except CampaignError as error:
         db.session.rollback()
         return jsonify(error=str(error)), 409

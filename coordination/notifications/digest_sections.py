@@ -7,6 +7,7 @@ from coordination.core.urls import external_url
 from coordination.extensions import db
 from coordination.notifications.digests import DigestItem, register_section
 from coordination.notifications.models import MessageStatus, OutboxMessage
+from coordination.notifications.secrets import staff_copy
 
 
 def failed_deliveries(since, until) -> list[DigestItem]:
@@ -23,10 +24,11 @@ def failed_deliveries(since, until) -> list[DigestItem]:
     ).all()
     return [
         DigestItem(
-            text=f"{m.to_email} — {m.subject} ({m.last_error or ''})"[:300],
+            text=f"{m.to_email} — {c.subject} ({c.last_error or ''})"[:300],
             url=external_url("notifications.message", message_id=m.id),
         )
         for m in messages
+        for c in [staff_copy(m)]
     ]
 
 

@@ -11,6 +11,7 @@ from coordination.core.permissions import role_required
 from coordination.extensions import db
 from coordination.notifications import services
 from coordination.notifications.models import MessageStatus, OutboxMessage
+from coordination.notifications.secrets import staff_copy
 
 bp = Blueprint("notifications", __name__, url_prefix="/equipe/courriels")
 
@@ -46,8 +47,13 @@ def _message_or_404(message_id: int) -> OutboxMessage:
 @role_required(Role.STAFF)
 def message(message_id: int):
     g.frame_options = "SAMEORIGIN"
+    message = _message_or_404(message_id)
+    # Staff read the message with its secret links masked (notifications/secrets.py).
     return render_template(
-        "notifications/message.html", message=_message_or_404(message_id), form=ConfirmLinkForm()
+        "notifications/message.html",
+        message=message,
+        copy=staff_copy(message),
+        form=ConfirmLinkForm(),
     )
 
 
@@ -58,7 +64,7 @@ def message_html(message_id: int):
     # The HTML is shown in a sandboxed frame: no script, nothing loaded from outside.
     g.content_security_policy = MAIL_PREVIEW_CSP
     g.frame_options = "SAMEORIGIN"
-    return message.html_body, 200, {"Content-Type": "text/html; charset=utf-8"}
+    return staff_copy(message).html_body, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 @bp.route("/<int:message_id>/relancer", methods=["POST"])

@@ -2,13 +2,13 @@
 
 import csv
 import io
-from collections import Counter
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from coordination.core.clock import to_local
+from coordination.core.disclosure import GENERALISED, k_anonymise
 from coordination.participants.models import COMPANY_SIZE_LABELS, SEAT_STATUS_LABELS
 
 
@@ -58,9 +58,13 @@ def participants_table(registrations, workshops) -> list[list]:
 
 
 def answers_table(rows, small_cell: int) -> list[list]:
-    """Anonymised answers: no person, company or commune; rows of (edition, territory)
-    groups smaller than `small_cell` are left out so nobody can be recognised."""
-    sizes = Counter((row.edition_slug, row.territory_id) for row in rows)
+    """Anonymised answers: no person, company or commune; sector, size, then territory are
+    generalised ("*") until each combination is shared by `small_cell` rows (k-anonymity,
+    core/disclosure.py); a row still too rare is left out."""
+    records = [
+        (row.edition_slug, row.region_code, row.territory_id, row.size, row.sector) for row in rows
+    ]
+    released = k_anonymise(records, small_cell, keep=2)
     keys = sorted({key for row in rows for key in row.answers}, key=lambda k: (len(k), k))
     table = [
         [
@@ -72,14 +76,18 @@ def answers_table(rows, small_cell: int) -> list[list]:
             *[f"Q{key}" for key in keys],
         ]
     ]
-    for row in rows:
-        if sizes[(row.edition_slug, row.territory_id)] < small_cell:
+    for row, shown in zip(rows, released, strict=True):
+        if shown is None:
             continue
+        territory, size, sector = (
+            value if shown[index] != GENERALISED else GENERALISED
+            for index, value in ((2, row.territory), (3, row.size), (4, row.sector))
+        )
         values = []
         for key in keys:
             value = row.answers.get(key, "")
             values.append(" | ".join(value) if isinstance(value, list) else value)
-        table.append([row.edition, row.region, row.territory, row.size, row.sector, *values])
+        table.append([row.edition, row.region, territory, size, sector, *values])
     return table
 
 

@@ -3,7 +3,8 @@
 It reuses the dashboard's parsed map of France (coordination.dashboard.geo); the
 dashboard's own map macro draws applications and stops, so the shading is drawn by
 templates/participants/_needs_map.html. Départements with fewer than SMALL_CELL answers
-are not shaded, like the observatory's table.
+are not shaded, like the observatory's table; when one alone is hidden, the next smallest
+count is hidden too (core/disclosure.py), so the total gives nothing away.
 """
 
 from collections import defaultdict
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from coordination.core.disclosure import suppress_column
 from coordination.dashboard.geo import BaseMap, base_map, departement_names, region_outlines
 from coordination.participants.queries import SMALL_CELL, AnswerRow, Cell, scale_themes
 
@@ -37,6 +39,8 @@ class DepartementNeed:
     code: str
     name: str
     cell: Cell
+    #: Its count hidden although large enough, so the total cannot give away a small one.
+    is_count_suppressed: bool = False
 
     @property
     def is_hidden(self) -> bool:
@@ -102,13 +106,22 @@ def needs_by_departement(rows: list[AnswerRow], theme: str = "") -> dict[str, Ce
 
 
 def needs_map(rows: list[AnswerRow], theme: str = "") -> NeedsMap:
+    """The map of one theme's need (or all), its counts protected by the small-cell rule."""
     names = departement_names()
     cells = needs_by_departement(rows, theme)
+    codes = sorted(cells)
+    hidden, _total_hidden = suppress_column([cells[code].count for code in codes], SMALL_CELL)
+    suppressed = {codes[i] for i in hidden if cells[codes[i]].count >= SMALL_CELL}
     return NeedsMap(
         base=base_map(),
         theme=theme,
         by_code={
-            code: DepartementNeed(code=code, name=names.get(code, code), cell=cell)
+            code: DepartementNeed(
+                code=code,
+                name=names.get(code, code),
+                cell=cell,
+                is_count_suppressed=code in suppressed,
+            )
             for code, cell in cells.items()
         },
     )

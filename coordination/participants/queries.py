@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased, selectinload
 from coordination.auth.models import Role
 from coordination.campaigns.models import Application, Edition, application_members
 from coordination.clubs.models import Membership, MembershipStatus, PartnerContact, club_territories
+from coordination.core.disclosure import suppress_column
 from coordination.core.text import search_key
 from coordination.extensions import db
 from coordination.participants.models import (
@@ -184,10 +185,12 @@ class ObservatoryRow:
     label: str
     respondents: int
     cells: dict[str, Cell] = field(default_factory=dict)
+    #: Hidden although large enough, so the total cannot give away a small group.
+    is_suppressed: bool = False
 
     @property
     def is_hidden(self) -> bool:
-        return self.respondents < SMALL_CELL
+        return self.respondents < SMALL_CELL or self.is_suppressed
 
 
 def answer_rows(territory_ids: set[int] | None, filters: dict) -> list[AnswerRow]:
@@ -309,6 +312,15 @@ def needs_table(rows: list[AnswerRow], dimension: str) -> list[ObservatoryRow]:
             mean = round(sum(values) / len(values), 1) if values else None
             group.cells[theme] = Cell(count=len(values), mean=mean)
     return sorted(groups.values(), key=lambda g: g.label)
+
+
+def protect_total(table: list[ObservatoryRow], total: int) -> bool:
+    """Hide enough groups that the total minus the groups shown gives no small group's
+    size (core/disclosure.py); return whether the total itself must be hidden."""
+    hidden, total_hidden = suppress_column([row.respondents for row in table], SMALL_CELL)
+    for index in hidden:
+        table[index].is_suppressed = table[index].respondents >= SMALL_CELL
+    return total_hidden or total < SMALL_CELL
 
 
 def theme_labels() -> dict[str, str]:

@@ -369,6 +369,7 @@ def observatory():
         dimension = "territory"
     rows = queries.answer_rows(territory_ids, filters)
     table = queries.needs_table(rows, dimension)
+    total_hidden = queries.protect_total(table, len(rows))
     themes = queries.theme_labels()
     theme = request.args.get("theme", "")
     if theme not in themes:
@@ -379,6 +380,7 @@ def observatory():
         needs_map=needs_map.needs_map(rows, theme),
         theme=theme,
         total=len(rows),
+        total_hidden=total_hidden,
         dimension=dimension,
         dimensions=queries.DIMENSIONS,
         filters=filters,

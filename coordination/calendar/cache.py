@@ -83,7 +83,9 @@ def _on_execute(state) -> None:
 
 
 def _before_commit(session: Session) -> None:
-    _note_pending(session)
+    # Changes first, the generation last: its row is then locked only for the commit, and
+    # a transaction holding it never waits on another row (no deadlock).
+    session.flush()
     if not session.info.pop("feeds_changed", False):
         return
     raised = session.execute(
@@ -236,6 +238,7 @@ class FeedFastPath:
             or not path.endswith(".ics")
             or environ.get("HTTP_COOKIE")
             or environ.get("QUERY_STRING")
+            or "\x00" in path
         ):
             return self.wsgi_app(environ, start_response)
         try:

@@ -149,6 +149,8 @@ def main() -> int:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            "--timeout",
+            "120",
             "wsgi:app",
         ],
         cwd=ROOT,
@@ -161,7 +163,7 @@ def main() -> int:
                     break
             except OSError:
                 time.sleep(0.2)
-        probe = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        probe = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         cold_started = time.monotonic()
         probe.request("GET", path)
         first = probe.getresponse()

@@ -55,6 +55,11 @@ def create_app(config: Config | None = None) -> Flask:
     from coordination.participants.receivers import connect as connect_participants
 
     connect_calendar()
+    from coordination.calendar.cache import FeedFastPath
+    from coordination.calendar.cache import listen as watch_feed_changes
+
+    watch_feed_changes()
+    app.wsgi_app = FeedFastPath(app, app.wsgi_app)
     connect_participants()
 
     register_error_handlers(app)
@@ -102,7 +107,9 @@ def _configure_sqlite(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads that write nothing (the feeds' light path) take no write lock.
+        read_only = connection.get_execution_options().get("read_only")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _init_login(app: Flask) -> None:

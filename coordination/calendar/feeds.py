@@ -1,13 +1,11 @@
 """What each feed contains, its fingerprint (the ETag), and its rendering.
 
 The ETag comes from a few aggregates over the feed's rows, not from the rendered bytes:
-a calendar client polling an unchanged feed gets its 304 without the feed being built,
-and a full answer for data already rendered comes from a small per-process cache.
+two builds of the same data share it. The built text is kept in the database
+(`coordination/calendar/cache.py`).
 """
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,7 +21,6 @@ from coordination.stops.models import Stop
 
 #: Bump when the builder's output changes, so every ETag changes with it.
 BUILDER_VERSION = "1"
-CACHE_SIZE = 32
 
 
 @dataclass
@@ -81,22 +78,3 @@ def render(content: FeedContent) -> bytes:
         keep = content.keep_stop or (lambda stop: True)
         items += [calendar_events.stop_event(s) for s in stops if keep(s)]
     return build_feed(content.name, items, current_app.config["TIMEZONE"])
-
-
-_cache: OrderedDict[str, bytes] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def body_for(etag: str, content: FeedContent) -> bytes:
-    """The feed's bytes for an ETag, rendered once per process while it stays current."""
-    with _cache_lock:
-        body = _cache.get(etag)
-        if body is not None:
-            _cache.move_to_end(etag)
-            return body
-    body = render(content)
-    with _cache_lock:
-        _cache[etag] = body
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return body

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.auth.models import User
@@ -64,3 +64,28 @@ class ReminderRule(db.Model):
     #: "partners" or "hosts"
     audience: Mapped[str] = mapped_column(String(20))
     days_before: Mapped[int]
+
+
+class FeedGeneration(db.Model):
+    """One row: raised by every transaction that changes what any feed may show. A cached
+    feed is served only while the generation it was built at is still the current one."""
+
+    __tablename__ = "feed_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class FeedCache(db.Model):
+    """A feed's built text, keyed by what identifies it (locale and path)."""
+
+    __tablename__ = "feed_cache"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger)
+    etag: Mapped[str] = mapped_column(String(64))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    filename: Mapped[str] = mapped_column(String(100))
+    cache_control: Mapped[str] = mapped_column(String(40))
+    #: Served as Last-Modified (the feed as built then).
+    built_at: Mapped[datetime]

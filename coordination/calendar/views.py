@@ -5,19 +5,21 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from coordination.auth.forms import ConfirmLinkForm
 from coordination.auth.models import Role, User
-from coordination.calendar import feeds, reminders, services
+from coordination.calendar import cache, feeds, reminders, services
 from coordination.campaigns.models import Edition
 from coordination.core.clock import utcnow
 from coordination.core.permissions import role_required
@@ -28,18 +30,45 @@ from coordination.territories.models import Territory
 bp = Blueprint("calendar", __name__, url_prefix="/calendrier")
 
 
+FEED_ENDPOINTS = {"calendar.private_feed", "calendar.edition_feed", "calendar.territory_feed"}
+
+
+@bp.before_request
+def read_feed_generation():
+    """Before any data a feed shows is read: what a cached copy is filed under."""
+    if request.endpoint in FEED_ENDPOINTS:
+        g.feed_generation = cache.current_generation()
+
+
 def ics_response(content: feeds.FeedContent, filename: str, private: bool):
-    """Serve a feed with an ETag: an unchanged feed answers 304 without being built."""
-    etag = feeds.fingerprint(content)
-    cache_control = f"{'private' if private else 'public'}, max-age=900"
-    if etag in request.if_none_match:
-        response = make_response("", 304)
+    """Serve a feed from its cached copy, else build it once and file it; 304 when the
+    client's copy is current (ETag, or Last-Modified)."""
+    key = cache.cache_key(str(get_locale() or "fr"), request.path)
+    connection = db.session.connection()
+    found = cache.lookup(connection, key)
+    body = cache.body_of(connection, key, found[0]) if found else None
+    if found is None or body is None:
+        etag = feeds.fingerprint(content)
+        body = feeds.render(content)
+        built_at = utcnow()
+        cache_control = f"{'private' if private else 'public'}, max-age=900"
+        cache.store(key, g.feed_generation, etag, body, filename, cache_control, built_at)
+        db.session.commit()
     else:
-        response = make_response(feeds.body_for(etag, content))
-        response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-        response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = cache_control
-    response.set_etag(etag)
+        etag, built_at, filename, cache_control = found
+    if cache.not_modified(
+        etag,
+        built_at,
+        request.headers.get("If-None-Match"),
+        request.headers.get("If-Modified-Since"),
+    ):
+        response = make_response("", 304)
+        full = False
+    else:
+        response = make_response(body)
+        full = True
+    for name, value in cache.feed_headers(etag, built_at, filename, cache_control, full):
+        response.headers[name] = value
     return response
 
 

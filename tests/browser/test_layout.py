@@ -34,6 +34,8 @@ README_SHOTS = {
     ("anonymous", "/", "390"): "screenshot-home-phone.png",
     ("staff", "/equipe/tableau-de-bord", "1366"): "screenshot-dashboard.png",
     ("staff", "/equipe/tableau-de-bord", "390"): "screenshot-dashboard-phone.png",
+    ("staff", "/mes-taches", "1366"): "screenshot-tasks.png",
+    ("partner", "/mes-taches", "390"): "screenshot-tasks-phone.png",
 }
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 ACCOUNTS = {
@@ -90,7 +92,7 @@ def _pages(role: str, ids: dict) -> list[str]:
         "/clubs/inscription",
         "/credits",
     ]
-    signed_in = ["/calendrier/", "/profil"]
+    signed_in = ["/mes-taches", "/calendrier/", "/profil"]
     pages = {
         "anonymous": [*public, "/connexion"],
         "staff": [
@@ -137,7 +139,7 @@ def _sign_in(page: Page, server, email: str) -> None:
     form.locator("input[name=email]").fill(email)
     form.locator("input[type=password]").fill(DEMO_PASSWORD)
     form.locator("button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/(\?.*)?$"))
+    page.wait_for_url(re.compile(r".*/mes-taches$"))
 
 
 def _widest(page: Page) -> str:

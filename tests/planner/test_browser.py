@@ -38,7 +38,7 @@ def test_staff_proposes_a_plan_and_accepts_it(page: Page, demo, artifacts, app):
     form.locator("input[name=email]").fill(STAFF)
     form.locator("input[type=password]").fill(DEMO_PASSWORD)
     form.locator("button[type=submit]").click()
-    expect(page).to_have_url(demo("/"))
+    expect(page).to_have_url(demo("/mes-taches"))
 
     page.goto(demo(f"/etapes/planification/{slug}"))
     page.locator("input[name=time_limit]").fill("4")

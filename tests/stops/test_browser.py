@@ -28,7 +28,7 @@ def _sign_in(page: Page, demo) -> None:
     form.locator("input[name=email]").fill(STAFF)
     form.locator("input[type=password]").fill(DEMO_PASSWORD)
     form.locator("button[type=submit]").click()
-    expect(page).to_have_url(demo("/"))
+    expect(page).to_have_url(demo("/mes-taches"))
 
 
 def test_staff_drags_a_stop_to_another_day_and_back(page: Page, demo, artifacts):

@@ -46,11 +46,8 @@ ACCOUNTS = {
 }
 
 
-@pytest.fixture
-def demo(committed, live_server):
-    """The demo data, committed, and the ids the pages need."""
-    assert load_demo_data(utcnow())
-    db.session.flush()
+def demo_ids() -> dict:
+    """The ids the pages need, read from the demo data just loaded."""
     # The coming public edition (the demo also prepares a draft of the one after it).
     coming = db.session.scalars(
         select(Edition)
@@ -63,7 +60,7 @@ def demo(committed, live_server):
     application = db.session.scalars(select(Application).order_by(Application.id)).first()
     review = db.session.scalars(select(Review).order_by(Review.id)).first()
     message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
-    ids = {
+    return {
         "slug": coming.slug,
         "stop_slug": stop.edition.slug,
         "call": call.id,
@@ -73,6 +70,14 @@ def demo(committed, live_server):
         "review": review.id if review else None,
         "message": message.id if message else None,
     }
+
+
+@pytest.fixture
+def demo(committed, live_server):
+    """The demo data, committed, and the ids the pages need."""
+    assert load_demo_data(utcnow())
+    db.session.flush()
+    ids = demo_ids()
     db.session.commit()
     return live_server, ids
 

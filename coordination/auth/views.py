@@ -52,7 +52,7 @@ def sign_in():
             db.session.commit()
             flash(_("You are signed in."), "success")
             return redirect(
-                services.safe_next_path(request.args.get("next")) or url_for("main.home")
+                services.safe_next_path(request.args.get("next")) or url_for("main.my_tasks")
             )
         form.password.errors.append(_("Wrong email address or password."))
     return render_template("auth/sign_in.html", form=form, link_form=LoginLinkForm())
@@ -90,7 +90,7 @@ def link_sign_in(token: str):
     session["link_signed_in_at"] = utcnow().isoformat()
     db.session.commit()
     flash(_("You are signed in."), "success")
-    return redirect(login_token.next_path or url_for("main.home"))
+    return redirect(login_token.next_path or url_for("main.my_tasks"))
 
 
 @bp.route("/deconnexion", methods=["POST"])

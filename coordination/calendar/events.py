@@ -11,12 +11,12 @@ MEETING_STATUS = {
 }
 
 
-def meeting_event(meeting: ClubMeeting) -> CalendarEvent:
-    """A club meeting as a calendar event."""
+def meeting_event(meeting: ClubMeeting, with_link: bool = True) -> CalendarEvent:
+    """A club meeting as a calendar event (`with_link=False` leaves out the online link,
+    which is for members only)."""
     url = external_url("clubs.club_page", slug=meeting.club.slug)
-    description = "\n\n".join(
-        part for part in (meeting.agenda.strip(), meeting.online_url.strip(), url) if part
-    )
+    online_url = meeting.online_url.strip() if with_link else ""
+    description = "\n\n".join(part for part in (meeting.agenda.strip(), online_url, url) if part)
     return CalendarEvent(
         uid=meeting.uid,
         sequence=meeting.sequence,
@@ -26,7 +26,7 @@ def meeting_event(meeting: ClubMeeting) -> CalendarEvent:
         changed_at=meeting.updated_at,
         status=MEETING_STATUS.get(meeting.status, "TENTATIVE"),
         description=description,
-        location=meeting.place or meeting.online_url,
+        location=meeting.place or online_url,
         url=url,
         categories=("Club territorial",),
     )

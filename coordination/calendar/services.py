@@ -6,6 +6,7 @@ import hmac
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -117,6 +118,30 @@ def feed_url(token: FeedToken) -> str:
     """The https address of a private feed."""
     secret = feed_secret(token.user_id, token.scope, token.version)
     return external_url("calendar.private_feed", secret=secret)
+
+
+def webcal(url: str) -> str:
+    """The webcal:// form of a feed address (calendar applications open it to subscribe)."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def user_feeds(user: User, now: datetime) -> list[dict]:
+    """The user's feeds, made on first ask (the caller commits): scope, title, club, url."""
+    scopes = user_scopes(user)
+    tokens = active_feed_tokens(user, [scope for scope, _club in scopes], now)
+    feeds = []
+    for scope, club in scopes:
+        url = feed_url(tokens[scope]) if tokens[scope] else None
+        feeds.append(
+            {
+                "scope": scope,
+                "title": club.name if club else _("My calendar"),
+                "club": club,
+                "url": url,
+                "webcal": webcal(url) if url else None,
+            }
+        )
+    return feeds
 
 
 def resolve_feed_secret(secret: str) -> FeedToken | None:

@@ -118,6 +118,25 @@ def stop_ics(stop_id: int):
     return response
 
 
+@bp.route("/reunions/<int:meeting_id>.ics")
+def meeting_ics(meeting_id: int):
+    """One club meeting as a calendar file ("add to my calendar"); the online link only
+    for the club's members, as on the club page."""
+    from coordination.calendar.events import meeting_event
+    from coordination.calendar.ics import build_feed
+    from coordination.clubs.models import ClubMeeting
+    from coordination.clubs.services import is_club_member
+
+    meeting = db.session.get(ClubMeeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    event = meeting_event(meeting, with_link=is_club_member(current_user, meeting.club))
+    response = make_response(build_feed(meeting.title, [event]))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="reunion-{meeting_id}.ics"'
+    return response
+
+
 @bp.route("/editions/<slug>")
 def edition_subscribe(slug: str):
     edition = db.session.scalar(select(Edition).where(Edition.slug == slug))
@@ -128,36 +147,14 @@ def edition_subscribe(slug: str):
         "calendar/public_subscribe.html",
         title=edition.name,
         url=url,
-        webcal=_webcal(url),
+        webcal=services.webcal(url),
     )
-
-
-def _webcal(url: str) -> str:
-    return "webcal://" + url.split("://", 1)[1]
-
-
-def _feeds_of(user: User, now) -> list[dict]:
-    scopes = services.user_scopes(user)
-    tokens = services.active_feed_tokens(user, [scope for scope, _club in scopes], now)
-    feeds = []
-    for scope, club in scopes:
-        url = services.feed_url(tokens[scope]) if tokens[scope] else None
-        feeds.append(
-            {
-                "scope": scope,
-                "title": club.name if club else _("My calendar"),
-                "club": club,
-                "url": url,
-                "webcal": _webcal(url) if url else None,
-            }
-        )
-    return feeds
 
 
 @bp.route("/")
 @login_required
 def subscribe():
-    feeds = _feeds_of(current_user, utcnow())
+    feeds = services.user_feeds(current_user, utcnow())
     db.session.commit()  # tokens made on first visit
     return render_template("calendar/subscribe.html", feeds=feeds, form=ConfirmLinkForm())
 

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from coordination.auth.models import User
 from coordination.campaigns import queries
 from coordination.campaigns.models import (
+    APPLICATION_STATUS_LABELS,
+    DECISION_LABELS,
     Application,
     ApplicationStatus,
     Call,
@@ -20,7 +22,8 @@ from coordination.campaigns.models import (
 )
 from coordination.campaigns.reviewing import score_summary
 from coordination.campaigns.services import CampaignError, answer_rows
-from coordination.core.clock import shift_local_days, to_local
+from coordination.core.clock import shift_local_days
+from coordination.core.formatting import spreadsheet_datetime
 from coordination.core.urls import external_url
 from coordination.extensions import db
 from coordination.notifications.models import OutboxMessage
@@ -164,6 +167,14 @@ def _already_queued(key: str) -> bool:
 # --- Export ---------------------------------------------------------------------------
 
 
+def _label(labels: dict, value: str | None, locale: str) -> str:
+    """The people's word for a status or decision in the export's language ('' if none)."""
+    if not value:
+        return ""
+    with force_locale(locale):
+        return str(labels.get(value, value))
+
+
 def export_csv(call: Call, locale: str) -> str:
     """Every application with all answers and scores, for Excel in French: BOM and ';'."""
     applications = queries.applications_with_everything(call)
@@ -191,11 +202,9 @@ def export_csv(call: Call, locale: str) -> str:
         writer.writerow(
             [
                 application.id,
-                application.status,
-                to_local(application.submitted_at).strftime("%d/%m/%Y %H:%M")
-                if application.submitted_at
-                else "",
-                application.decision or "",
+                _label(APPLICATION_STATUS_LABELS, application.status, locale),
+                spreadsheet_datetime(application.submitted_at),
+                _label(DECISION_LABELS, application.decision, locale),
             ]
             + [value for _label, value in answer_rows(application, locale)]
             + means

@@ -3,6 +3,7 @@
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -151,6 +152,20 @@ class Decision(enum.StrEnum):
     ACCEPTED = "accepted"
     WAITLISTED = "waitlisted"
     REJECTED = "rejected"
+
+
+#: What people read for each application status and decision (staff wording; the
+#: applicant's own badge, in campaigns/_status.html, says "Not selected" once released).
+APPLICATION_STATUS_LABELS = {
+    ApplicationStatus.DRAFT: _l("Draft"),
+    ApplicationStatus.SUBMITTED: _l("Submitted"),
+    ApplicationStatus.WITHDRAWN: _l("Withdrawn"),
+}
+DECISION_LABELS = {
+    Decision.ACCEPTED: _l("Accepted"),
+    Decision.WAITLISTED: _l("Waiting list"),
+    Decision.REJECTED: _l("Rejected"),
+}
 
 
 application_members = Table(

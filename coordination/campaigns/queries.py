@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from coordination.auth.models import Role, User, UserRole
@@ -246,4 +246,69 @@ def applications_with_everything(call: Call) -> list[Application]:
             )
             .order_by(Application.id)
         ).unique()
+    )
+
+
+def staff_call_work() -> list[tuple[Call, int, int, int]]:
+    """Calls with work left on submitted applications: (call, reviews waiting, applications
+    to decide, decisions not released yet), in three grouped queries."""
+    submitted = Application.status == ApplicationStatus.SUBMITTED
+    reviews = dict(
+        db.session.execute(
+            select(Application.call_id, func.count(Review.id))
+            .join(Review, Review.application_id == Application.id)
+            .where(submitted, Review.reviewed_at.is_(None))
+            .group_by(Application.call_id)
+        ).all()
+    )
+    counts = {
+        call_id: (undecided or 0, unreleased or 0)
+        for call_id, undecided, unreleased in db.session.execute(
+            select(
+                Application.call_id,
+                func.sum(case((Application.decision.is_(None), 1), else_=0)),
+                func.sum(
+                    case(
+                        (
+                            Application.decision.is_not(None)
+                            & Application.decision_released_at.is_(None),
+                            1,
+                        ),
+                        else_=0,
+                    )
+                ),
+            )
+            .where(submitted)
+            .group_by(Application.call_id)
+        ).all()
+    }
+    ids = [i for i in set(reviews) | set(counts) if reviews.get(i) or any(counts.get(i, ()))]
+    if not ids:
+        return []
+    calls = db.session.scalars(
+        select(Call)
+        .where(Call.id.in_(ids))
+        .options(joinedload(Call.edition))
+        .order_by(Call.closes_at)
+    )
+    return [(c, reviews.get(c.id, 0), *counts.get(c.id, (0, 0))) for c in calls]
+
+
+def waiting_reviews(user: User) -> list[Review]:
+    """A reviewer's reviews still to do, on submitted applications, the oldest first."""
+    return list(
+        db.session.scalars(
+            select(Review)
+            .join(Application, Application.id == Review.application_id)
+            .where(
+                Review.reviewer_id == user.id,
+                Review.reviewed_at.is_(None),
+                Application.status == ApplicationStatus.SUBMITTED,
+            )
+            .options(
+                joinedload(Review.application).joinedload(Application.territory),
+                joinedload(Review.application).joinedload(Application.call),
+            )
+            .order_by(Review.assigned_at, Review.id)
+        )
     )

@@ -1,6 +1,6 @@
 """State changes of calls, applications and reviews (flush, never commit)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import nh3
 from flask import url_for
@@ -26,7 +26,7 @@ from coordination.campaigns.models import (
     QuestionKind,
     application_members,
 )
-from coordination.core.clock import to_local
+from coordination.core.formatting import local_date, local_datetime
 from coordination.core.text import parse_id
 from coordination.core.urls import external_url
 from coordination.extensions import db
@@ -132,7 +132,7 @@ def _check_editable(application: Application, now: datetime) -> None:
             _(
                 "The deadline has passed (%(when)s, Paris time): the application can no longer "
                 "be changed.",
-                when=to_local(application.deadline).strftime("%d/%m/%Y %H:%M"),
+                when=local_datetime(application.deadline, "long"),
             )
         )
 
@@ -283,6 +283,15 @@ def extend_deadline(application: Application, until: datetime | None) -> None:
 # --- Answers as rows (pages, emails, CSV) ---------------------------------------------
 
 
+def _typed_day(text: str) -> str:
+    """A date typed in the form (ISO, from a date field) as people read it; kept as typed
+    if it is not a date."""
+    try:
+        return local_date(date.fromisoformat(text.strip()), "long")
+    except ValueError:
+        return text
+
+
 def answer_rows(application: Application, locale: str) -> list[tuple[str, str]]:
     """Every answer of an application as (label, text) rows, in the form's order."""
     with force_locale(locale):
@@ -293,7 +302,7 @@ def answer_rows(application: Application, locale: str) -> list[tuple[str, str]]:
             for row in application.rows("contacts", CONTACT_PARTS)
         ]
         windows = [
-            f"{row['start']} → {row['end']}"
+            f"{_typed_day(row['start'])} → {_typed_day(row['end'])}"
             for row in application.rows("availability", ("start", "end"))
         ]
         rows = [
@@ -321,6 +330,8 @@ def answer_rows(application: Application, locale: str) -> list[tuple[str, str]]:
             elif question.kind == QuestionKind.SINGLE_CHOICE:
                 value = application.value(f"q_{question.id}")
                 answer = dict(question.choices(locale)).get(value, value)
+            elif question.kind == QuestionKind.DATE:
+                answer = _typed_day(application.value(f"q_{question.id}"))
             else:
                 answer = application.value(f"q_{question.id}")
             rows.append((question.label(locale), answer))

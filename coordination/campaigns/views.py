@@ -37,6 +37,7 @@ from coordination.campaigns.models import (
 )
 from coordination.campaigns.services import CampaignError
 from coordination.core.clock import to_local, utcnow
+from coordination.core.formatting import local_time
 from coordination.core.text import parse_id
 from coordination.extensions import db, limiter
 
@@ -274,7 +275,7 @@ def autosave(call_id: int):
     db.session.commit()
     return jsonify(
         saved_at=to_local(now).strftime("%H:%M:%S"),
-        message=_("Draft saved at %(time)s", time=to_local(now).strftime("%H:%M")),
+        message=_("Draft saved at %(time)s", time=local_time(now)),
     )
 
 

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from coordination.calendar.services import user_feeds
 from coordination.clubs import organisations, queries, services
 from coordination.clubs.errors import ClubRuleError
 from coordination.clubs.forms import ActionForm, ContactForm, OrganisationForm
@@ -28,9 +29,12 @@ def _managed_organisation(organisation_id: int) -> PartnerOrganisation:
 @bp.route("/partenaire/")
 @login_required
 def my_partner():
+    feeds = [feed for feed in user_feeds(current_user, utcnow()) if feed["url"]]
+    db.session.commit()  # feed addresses are made on first visit
     return render_template(
         "clubs/my_partner.html",
         organisations=queries.organisations_of(current_user),
+        feeds=feeds,
         form=ActionForm(),
     )
 

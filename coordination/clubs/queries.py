@@ -172,3 +172,25 @@ def organisations_of(user: User) -> list[PartnerOrganisation]:
             .order_by(PartnerOrganisation.search_name)
         ).unique()
     )
+
+
+def pending_request_count() -> int:
+    """How many membership requests wait for an answer (all clubs)."""
+    return db.session.scalar(
+        select(func.count(Membership.id)).where(Membership.status == MembershipStatus.PENDING)
+    )
+
+
+def next_meetings(club_ids: list[int], now: datetime, limit: int = 10) -> list[ClubMeeting]:
+    """The next meetings (not over) of a few clubs, soonest first, with their club."""
+    if not club_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(ClubMeeting)
+            .where(ClubMeeting.club_id.in_(club_ids), ClubMeeting.ends_at > now)
+            .options(joinedload(ClubMeeting.club))
+            .order_by(ClubMeeting.starts_at, ClubMeeting.id)
+            .limit(limit)
+        )
+    )

@@ -38,6 +38,7 @@ from coordination.clubs.models import (
     PartnerOrganisation,
 )
 from coordination.core.clock import utcnow
+from coordination.core.formatting import spreadsheet_date
 from coordination.core.permissions import role_required
 from coordination.extensions import db, limiter
 from coordination.stops.queries import public_stops_in_territories
@@ -353,10 +354,7 @@ def _partner_cells(organisation: PartnerOrganisation) -> list:
 def members_export(slug: str):
     club = _managed_club_or_403(slug)
     members = queries.club_members(club.id)
-    rows = [
-        [*_partner_cells(m.organisation), m.decided_at.date().isoformat() if m.decided_at else ""]
-        for m in members
-    ]
+    rows = [[*_partner_cells(m.organisation), spreadsheet_date(m.decided_at)] for m in members]
     return _csv_response(f"membres-{club.slug}.csv", [*_PARTNER_HEADER, _l("Member since")], rows)
 
 

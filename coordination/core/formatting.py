@@ -84,6 +84,21 @@ def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return gettext("%(day)s at %(time)s", day=day, time=local_time(value))
 
 
+def spreadsheet_datetime(value: datetime | None) -> str:
+    """A Paris date and time for CSV exports, « 02/12/2026 14:30 »: French spreadsheets read
+    it as a date (ISO would be text to them), whatever the interface's language."""
+    return to_local(value).strftime("%d/%m/%Y %H:%M") if value is not None else ""
+
+
+def spreadsheet_date(value: date | datetime | None) -> str:
+    """A Paris date for CSV exports, « 02/12/2026 » (see spreadsheet_datetime)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return value.strftime("%d/%m/%Y")
+
+
 def local_time_range(start: datetime | None, end: datetime | None, fmt: str = "full") -> str:
     """« mardi 1er juin 2027, de 9 h à 17 h », or from one day to another."""
     if start is None:

@@ -1,13 +1,14 @@
 """Home page, language switch, credits."""
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from coordination.auth.forms import ConfirmLinkForm
 from coordination.auth.services import safe_next_path
 from coordination.campaigns.queries import open_calls
 from coordination.core.clock import utcnow
 from coordination.extensions import db
+from coordination.main.tasks import tasks_for
 from coordination.stops.queries import coming_stops
 
 bp = Blueprint("main", __name__)
@@ -17,6 +18,14 @@ bp = Blueprint("main", __name__)
 def home():
     now = utcnow()
     return render_template("main/home.html", calls=open_calls(now), stops=coming_stops(now))
+
+
+@bp.route("/mes-taches")
+@login_required
+def my_tasks():
+    tasks = tasks_for(current_user, utcnow())
+    db.session.commit()  # feed addresses are made on first visit
+    return render_template("main/tasks.html", tasks=tasks)
 
 
 @bp.route("/langue", methods=["POST"])

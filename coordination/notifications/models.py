@@ -3,6 +3,7 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,6 +16,15 @@ class MessageStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+
+
+#: What people read for each status (the only place that names them).
+MESSAGE_STATUS_LABELS = {
+    MessageStatus.PENDING: _l("Waiting to be sent"),
+    MessageStatus.SENDING: _l("Being sent"),
+    MessageStatus.SENT: _l("Sent"),
+    MessageStatus.FAILED: _l("Failed"),
+}
 
 
 class OutboxMessage(db.Model):
@@ -56,6 +66,10 @@ class OutboxMessage(db.Model):
     provider_message_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+    @property
+    def status_label(self):
+        return MESSAGE_STATUS_LABELS.get(self.status, self.status)
 
 
 class OutboxPause(db.Model):

@@ -10,7 +10,7 @@ from coordination.core.clock import utcnow
 from coordination.core.permissions import role_required
 from coordination.extensions import db
 from coordination.notifications import services
-from coordination.notifications.models import MessageStatus, OutboxMessage
+from coordination.notifications.models import MESSAGE_STATUS_LABELS, MessageStatus, OutboxMessage
 from coordination.notifications.secrets import staff_copy
 
 bp = Blueprint("notifications", __name__, url_prefix="/equipe/courriels")
@@ -32,7 +32,11 @@ def outbox():
     number = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
     page = db.paginate(query, page=number, per_page=50, error_out=False)
     return render_template(
-        "notifications/outbox.html", page=page, status=status, statuses=list(MessageStatus)
+        "notifications/outbox.html",
+        page=page,
+        status=status,
+        statuses=list(MessageStatus),
+        status_labels=MESSAGE_STATUS_LABELS,
     )
 
 

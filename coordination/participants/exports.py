@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from coordination.core.clock import to_local
 from coordination.core.disclosure import GENERALISED, k_anonymise
+from coordination.core.formatting import spreadsheet_datetime
 from coordination.participants.models import COMPANY_SIZE_LABELS, SEAT_STATUS_LABELS
 
 
@@ -45,8 +45,8 @@ def participants_table(registrations, workshops) -> list[list]:
                 str(COMPANY_SIZE_LABELS.get(r.company_size, r.company_size)),
                 r.naf_code,
                 r.commune_insee or "",
-                to_local(r.registered_at).strftime("%Y-%m-%d %H:%M"),
-                to_local(r.cancelled_at).strftime("%Y-%m-%d %H:%M") if r.cancelled_at else "",
+                spreadsheet_datetime(r.registered_at),
+                spreadsheet_datetime(r.cancelled_at),
                 _("yes") if r.checked_in_at else "",
                 *[
                     str(SEAT_STATUS_LABELS[by_workshop[w.id].status]) if w.id in by_workshop else ""

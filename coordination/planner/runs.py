@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from coordination.campaigns.models import Edition
-from coordination.core.clock import to_local
+from coordination.core.formatting import local_time
 from coordination.extensions import db
 from coordination.planner import solver
 from coordination.planner.models import PlannerRun, RunStatus
@@ -56,7 +56,7 @@ def _refusal(run: PlannerRun) -> str:
         "A plan for this edition is already being computed (asked by %(who)s at %(time)s). "
         "Wait for it to finish, or restart it if it is stuck.",
         who=who,
-        time=to_local(run.created_at).strftime("%H:%M"),
+        time=local_time(run.created_at),
     )
 
 

@@ -174,3 +174,35 @@ def hosted_stops(user) -> list[Stop]:
         .order_by(Stop.starts_at)
     ).unique()
     return [stop for stop in stops if is_local_host(user, stop)]
+
+
+def agenda_counts(stop_ids: list[int]) -> dict[int, int]:
+    """{stop id: agenda items} for a few stops, in one query."""
+    from coordination.stops.models import AgendaItem
+
+    if not stop_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(AgendaItem.stop_id, func.count(AgendaItem.id))
+            .where(AgendaItem.stop_id.in_(stop_ids))
+            .group_by(AgendaItem.stop_id)
+        ).all()
+    )
+
+
+def editions_with_coming_stops(now: datetime) -> list[Edition]:
+    """Editions with a stop not over yet (their plans may still carry warnings)."""
+    return list(
+        db.session.scalars(
+            select(Edition)
+            .where(
+                Edition.id.in_(
+                    select(Stop.edition_id).where(
+                        Stop.ends_at >= now, Stop.status != StopStatus.CANCELLED
+                    )
+                )
+            )
+            .order_by(Edition.starts_on)
+        )
+    )

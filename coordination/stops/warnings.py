@@ -257,3 +257,12 @@ def next_weekday(day: date) -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day
+
+
+def open_warning_counts(now) -> list[tuple]:
+    """(edition, warnings not acknowledged) for each edition with stops still to come and
+    open warnings; a few queries per such edition (there are one or two at a time)."""
+    from coordination.stops.queries import editions_with_coming_stops
+
+    counts = [(e, plan_warnings(e.id).open_count()) for e in editions_with_coming_stops(now)]
+    return [(edition, count) for edition, count in counts if count]

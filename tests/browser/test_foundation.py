@@ -60,7 +60,8 @@ def test_language_switch_sign_in_and_out(page: Page, demo, artifacts):
     with_password.get_by_label("Password").fill(DEMO_PASSWORD)
     with_password.get_by_role("button", name="Sign in").click()
 
-    expect(page).to_have_url(demo("/"))
+    # Signing in lands on "my tasks".
+    expect(page).to_have_url(demo("/mes-taches"))
     nav = page.get_by_role("banner")
     # The language chosen before signing in is kept for the account.
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -101,7 +102,7 @@ def test_one_time_sign_in_link(page: Page, demo):
     expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
     expect(_sign_out_button(page)).to_have_count(0)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(demo("/"))
+    expect(page).to_have_url(demo("/mes-taches"))
     expect(_sign_out_button(page)).to_be_visible()
     expect(page.get_by_role("banner").locator("a[href='/equipe/courriels/']")).to_have_count(0)
     page.goto(demo("/profil"))

@@ -34,6 +34,8 @@ README_SHOTS = {
     ("anonymous", "/", "390"): "screenshot-home-phone.png",
     ("staff", "/equipe/tableau-de-bord", "1366"): "screenshot-dashboard.png",
     ("staff", "/equipe/tableau-de-bord", "390"): "screenshot-dashboard-phone.png",
+    ("staff", "/mes-taches", "1366"): "screenshot-tasks.png",
+    ("partner", "/mes-taches", "390"): "screenshot-tasks-phone.png",
 }
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 ACCOUNTS = {
@@ -44,11 +46,8 @@ ACCOUNTS = {
 }
 
 
-@pytest.fixture
-def demo(committed, live_server):
-    """The demo data, committed, and the ids the pages need."""
-    assert load_demo_data(utcnow())
-    db.session.flush()
+def demo_ids() -> dict:
+    """The ids the pages need, read from the demo data just loaded."""
     # The coming public edition (the demo also prepares a draft of the one after it).
     coming = db.session.scalars(
         select(Edition)
@@ -61,7 +60,7 @@ def demo(committed, live_server):
     application = db.session.scalars(select(Application).order_by(Application.id)).first()
     review = db.session.scalars(select(Review).order_by(Review.id)).first()
     message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
-    ids = {
+    return {
         "slug": coming.slug,
         "stop_slug": stop.edition.slug,
         "call": call.id,
@@ -71,6 +70,14 @@ def demo(committed, live_server):
         "review": review.id if review else None,
         "message": message.id if message else None,
     }
+
+
+@pytest.fixture
+def demo(committed, live_server):
+    """The demo data, committed, and the ids the pages need."""
+    assert load_demo_data(utcnow())
+    db.session.flush()
+    ids = demo_ids()
     db.session.commit()
     return live_server, ids
 
@@ -90,7 +97,7 @@ def _pages(role: str, ids: dict) -> list[str]:
         "/clubs/inscription",
         "/credits",
     ]
-    signed_in = ["/calendrier/", "/profil"]
+    signed_in = ["/mes-taches", "/calendrier/", "/profil"]
     pages = {
         "anonymous": [*public, "/connexion"],
         "staff": [
@@ -137,7 +144,7 @@ def _sign_in(page: Page, server, email: str) -> None:
     form.locator("input[name=email]").fill(email)
     form.locator("input[type=password]").fill(DEMO_PASSWORD)
     form.locator("button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/(\?.*)?$"))
+    page.wait_for_url(re.compile(r".*/mes-taches$"))
 
 
 def _widest(page: Page) -> str:

@@ -66,6 +66,9 @@ def test_autosave_returns_json_and_stores_the_draft(client, call, contact, sign_
     response = client.post(f"/appels/{call.id}/candidature/brouillon", data={"venue": "Halle"})
     assert response.status_code == 200
     assert "saved_at" in response.get_json()
+    # « Brouillon enregistré à 14 h 30 », not « 14:30 ».
+    assert re.search(r"\d\u00a0h", response.get_json()["message"])
+    assert not re.search(r"\d:\d\d", response.get_json()["message"])
     application = db_session.scalar(select(Application).where(Application.call_id == call.id))
     assert application.form_data == {"venue": ["Halle"]}
 

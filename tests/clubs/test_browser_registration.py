@@ -96,6 +96,10 @@ def test_partner_registers_confirms_and_is_approved(page: Page, club_and_staff):
     [(membership_id, status)] = _read(select(Membership.id, Membership.status))
     assert status == "pending"
     page.get_by_test_id(f"approve-{membership_id}").click()
+    # The organisation is told by email: it asks first, focus on "not yet".
+    dialog = page.locator("dialog.confirm-dialog")
+    expect(dialog.locator("button[value=no]")).to_be_focused()
+    dialog.locator("button[value=yes]").click()
     expect(page.locator(f"[data-membership-id='{membership_id}']")).to_have_count(0)
 
     [(to_email, welcome)] = _messages("clubs/membership_approved")

@@ -74,7 +74,7 @@ def test_edition_page_and_staff_dashboard(page: Page, demo, artifacts):
     form.locator("input[name=email]").fill(STAFF)
     form.locator("input[type=password]").fill(DEMO_PASSWORD)
     form.locator("button[type=submit]").click()
-    expect(page).to_have_url(demo("/"))
+    expect(page).to_have_url(demo("/mes-taches"))
 
     page.goto(demo(f"/equipe/tableau-de-bord?edition={slug}"))
     markers, items = every[slug]

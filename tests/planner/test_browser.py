@@ -38,7 +38,7 @@ def test_staff_proposes_a_plan_and_accepts_it(page: Page, demo, artifacts, app):
     form.locator("input[name=email]").fill(STAFF)
     form.locator("input[type=password]").fill(DEMO_PASSWORD)
     form.locator("button[type=submit]").click()
-    expect(page).to_have_url(demo("/"))
+    expect(page).to_have_url(demo("/mes-taches"))
 
     page.goto(demo(f"/etapes/planification/{slug}"))
     page.locator("input[name=time_limit]").fill("4")
@@ -69,6 +69,8 @@ def test_staff_proposes_a_plan_and_accepts_it(page: Page, demo, artifacts, app):
     # Albert-Méaulte sits on 15 August (holiday, August break): the proposal moves it.
     expect(page.locator(f"#comparison input[name=stop][value='{albert_id}']")).to_be_checked()
     page.locator("[data-testid=accept]").click()
+    # It asks first (the stops move and their calendars follow).
+    page.locator("dialog.confirm-dialog button[value=yes]").click()
     expect(page).to_have_url(demo(f"/etapes/planification/{slug}"))
 
     db.session.expire_all()

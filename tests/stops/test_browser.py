@@ -1,6 +1,7 @@
 """The planning calendar (FullCalendar) in a real browser: drag a stop to another day,
 move it back with the keyboard through its date field, switch to the week and list views."""
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -28,7 +29,7 @@ def _sign_in(page: Page, demo) -> None:
     form.locator("input[name=email]").fill(STAFF)
     form.locator("input[type=password]").fill(DEMO_PASSWORD)
     form.locator("button[type=submit]").click()
-    expect(page).to_have_url(demo("/"))
+    expect(page).to_have_url(demo("/mes-taches"))
 
 
 def test_staff_drags_a_stop_to_another_day_and_back(page: Page, demo, artifacts):
@@ -84,3 +85,40 @@ def test_staff_drags_a_stop_to_another_day_and_back(page: Page, demo, artifacts)
     page.get_by_role("button", name="Semaine").click()
     expect(page.locator(".fc-timeGridWeek-view")).to_be_visible()
     assert errors == []
+
+
+def test_the_calendar_is_usable_with_the_keyboard(page: Page, demo):
+    stop = db.session.scalar(select(Stop).where(Stop.title == "Saint-Quentin"))
+    stop_id, day, slug = stop.id, to_local(stop.starts_at).date(), stop.edition.slug
+    db.session.commit()
+    _sign_in(page, demo)
+    page.goto(demo(f"/etapes/planning/{slug}/calendrier?mois={day.year}-{day.month:02d}"))
+    title = page.locator(".fc-toolbar-title")
+    month = title.text_content()
+
+    # The toolbar's buttons take the focus and answer Enter: next month, then back.
+    next_button = page.locator(".fc-next-button")
+    next_button.focus()
+    page.keyboard.press("Enter")
+    expect(title).not_to_have_text(month)
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator(".fc-prev-button")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(title).to_have_text(month)
+
+    # Each stop is a link reached with Tab, named with its status (and warnings), that
+    # Enter opens; the list view is one Enter away too.
+    event = page.locator(f"a.fc-event[data-stop-id='{stop_id}']")
+    expect(event).to_have_attribute("aria-label", re.compile("Saint-Quentin"))
+    for _step in range(80):
+        page.keyboard.press("Tab")
+        if event.evaluate("el => el === document.activeElement"):
+            break
+    expect(event).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(demo(f"/etapes/{stop_id}"))
+    page.go_back()
+    list_button = page.locator(".fc-listMonth-button")
+    list_button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f".fc-list-event[data-stop-id='{stop_id}'] a")).to_be_visible()

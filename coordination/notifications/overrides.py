@@ -1,5 +1,6 @@
 """Staff's wording of a message for an edition: check, save, return to the default, preview."""
 
+import re
 from datetime import datetime
 
 from flask import current_app
@@ -138,6 +139,8 @@ def render_wording(kind: str, subject: str, body: str, locale: str, context: dic
             # A personal note is never lost because the wording forgot it.
             body = f"{body.rstrip()}\n\n{{personal_note}}"
             text = markup.render_text(body, values).strip()
+        # An empty value (no personal note) leaves no hole of blank lines.
+        text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text)
         frame = {"locale": locale, "body_text": text, "body_html": markup.render_html(body, values)}
         current_app.update_template_context(frame)
         text = env.get_template("emails/wording.txt").render(frame)

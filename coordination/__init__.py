@@ -142,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.dashboard.views import bp as dashboard_bp
     from coordination.editions.views import bp as editions_bp
     from coordination.main.views import bp as main_bp
+    from coordination.notifications import wording_views  # noqa: F401  (its routes)
     from coordination.notifications.views import bp as notifications_bp
     from coordination.participants.views import bp as participants_bp
     from coordination.planner.views import bp as planner_bp

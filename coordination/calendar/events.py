@@ -40,6 +40,17 @@ STOP_STATUS = {
 }
 
 
+#: What the tour is called in calendars; other programmes go by their edition's name.
+TOUR_NAME = "Tournée de l'innovation"
+
+
+def stop_summary(stop) -> str:
+    """A stop's calendar title: the tour (or the edition) and the place, e.g. "… — Pithiviers"."""
+    edition = stop.edition
+    programme = TOUR_NAME if edition is None or edition.kind == "tour" else edition.name
+    return f"{programme} — {stop.city or stop.title}"
+
+
 def stop_event(stop) -> CalendarEvent:
     """A stop of the tour as a calendar event."""
     url = external_url("stops.stop_page", stop_id=stop.id)
@@ -55,13 +66,13 @@ def stop_event(stop) -> CalendarEvent:
         sequence=stop.sequence,
         starts_at=stop.starts_at,
         ends_at=stop.ends_at,
-        summary=stop.title,
+        summary=stop_summary(stop),
         changed_at=stop.updated_at,
         status=STOP_STATUS.get(stop.status, "TENTATIVE"),
         description=description,
         location=place,
         url=url,
         geo=(stop.latitude, stop.longitude) if has_geo else None,
-        categories=("Tournée de l'innovation",),
+        categories=(TOUR_NAME,),
         cancel_reason=stop.cancel_reason or "",
     )

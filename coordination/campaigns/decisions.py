@@ -32,13 +32,15 @@ from coordination.notifications.services import queue_email_to
 # --- Decisions ------------------------------------------------------------------------
 
 
-def set_decision(application: Application, decision: str | None) -> None:
-    """Record staff's decision; it stays pending (unseen by applicants) until released."""
+def set_decision(application: Application, decision: str | None, note: str | None = None) -> None:
+    """Record staff's decision (and personal note); pending (unseen) until released."""
     if application.status != ApplicationStatus.SUBMITTED:
         raise CampaignError(_("Only submitted applications get a decision."))
     if application.decision_released_at is not None:
         raise CampaignError(_("This decision was already sent."))
     application.decision = Decision(decision).value if decision else None
+    if note is not None:
+        application.decision_note = note.strip()
     db.session.flush()
 
 
@@ -58,6 +60,7 @@ def decision_context(application: Application, member: User) -> dict:
         "user": member,
         "application": application,
         "url": external_url("campaigns.application_detail", application_id=application.id),
+        "personal_note": application.decision_note,
     }
 
 

@@ -322,6 +322,10 @@ class DecisionForm(FlaskForm):
             ]
         ),
     )
+    note = TextAreaField(
+        _l("Personal note to this applicant (in the decision email)"),
+        validators=[Optional(), Length(max=2000)],
+    )
 
 
 def review_form_class(criteria: list[tuple[int, str]]):

@@ -207,6 +207,8 @@ class Application(TimestampMixin, db.Model):
     #: Set by staff; applicants see it only once released.
     decision: Mapped[str | None] = mapped_column(String(20))
     decision_released_at: Mapped[datetime | None]
+    #: Staff's personal note to this applicant, shown (escaped) in the decision email.
+    decision_note: Mapped[str] = mapped_column(Text, default="")
 
     call: Mapped[Call] = relationship(back_populates="applications")
     territory: Mapped[Territory | None] = relationship()

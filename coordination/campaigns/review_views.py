@@ -66,7 +66,9 @@ def application_detail(application_id: int):
                 if application.extended_until
                 else None
             ),
-            "decision_form": DecisionForm(decision=application.decision or ""),
+            "decision_form": DecisionForm(
+                decision=application.decision or "", note=application.decision_note
+            ),
         }
     return render_template(
         "campaigns/application.html",
@@ -301,13 +303,15 @@ def decide(application_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            services.set_decision(application, form.decision.data or None)
+            services.set_decision(application, form.decision.data or None, form.note.data or "")
         except CampaignError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
             db.session.commit()
             flash(_("The decision is recorded; it is sent when you release decisions."), "success")
+    else:
+        flash(_("The personal note is too long (2,000 characters at most)."), "error")
     return _back_to(application)
 
 

@@ -288,15 +288,17 @@ def approve_membership(membership: Membership, version: int, decider: User, now:
     # not hand them an organisation that already has approved contacts (they can add them).
     if contact is not None and not already_managed:
         contact.is_approved = True
-    _tell_requester(
-        membership,
-        decider,
-        now,
-        club_url=external_url("clubs.club_page", slug=membership.club.slug),
-        partner_url=external_url("clubs.my_partner"),
-        sign_in_url=external_url("auth.request_link"),
-    )
+    _tell_requester(membership, decider, now, **welcome_links(membership))
     db.session.flush()
+
+
+def welcome_links(membership: Membership) -> dict:
+    """The links of the welcome email: the club's page, the partner space, sign-in."""
+    return {
+        "club_url": external_url("clubs.club_page", slug=membership.club.slug),
+        "partner_url": external_url("clubs.my_partner"),
+        "sign_in_url": external_url("auth.request_link"),
+    }
 
 
 def reject_membership(

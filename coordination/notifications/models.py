@@ -100,3 +100,24 @@ class DigestRun(db.Model):
     #: The outbox message's idempotency key; empty when there was nothing to say.
     message_key: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MessageTemplate(db.Model):
+    """Staff's wording of one kind of message for one edition and language (else the file)."""
+
+    __tablename__ = "message_templates"
+    __table_args__ = (UniqueConstraint("edition_id", "kind", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: NULL for kinds shared by every edition (a club is not tied to one).
+    edition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    #: The file template it replaces, e.g. "campaigns/decision_accepted".
+    kind: Mapped[str] = mapped_column(String(100))
+    locale: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(300))
+    #: Plain text with {variables}; see notifications/markup.py.
+    body: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -14,7 +14,12 @@ class RenderedEmail:
 
 
 def render_email(template: str, locale: str, context: dict) -> RenderedEmail:
-    """Render emails/<template>.txt and .html from one context; the .txt sets `subject`."""
+    """Render staff's wording for this message if any, else emails/<template>.txt + .html."""
+    from coordination.notifications.overrides import render_wording, template_for
+
+    wording = template_for(template, locale, context)
+    if wording is not None:
+        return render_wording(template, wording.subject, wording.body, locale, context)
     env = current_app.jinja_env
     with force_locale(locale):
         full_context = dict(context)

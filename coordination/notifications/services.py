@@ -16,6 +16,7 @@ from coordination.notifications.delivery import (  # noqa: F401
     claim_due_messages,
     deliver_due_messages,
 )
+from coordination.notifications.mime import encode_attachment
 from coordination.notifications.models import MessageStatus, OutboxMessage
 from coordination.notifications.rendering import render_email
 
@@ -50,6 +51,8 @@ def queue_email(
         return existing
     locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     rendered = render_email(template, locale, context or {})
+    if calendar_ics:
+        attachments = with_ics_copy(attachments, calendar_ics)
     message = build_message(
         key=key,
         template=template,
@@ -74,6 +77,20 @@ def queue_email(
     except IntegrityError:
         return _message_by_key(key)
     return message
+
+
+ICS_FILENAME = "invite.ics"
+
+
+def with_ics_copy(attachments: list[Attachment] | None, calendar_ics: str) -> list[Attachment]:
+    """The attachments plus an invite.ics copy of the calendar part, as the invitations say."""
+    attachments = list(attachments or [])
+    if not any(a.filename == ICS_FILENAME for a in attachments):
+        # Clients that ignore the text/calendar alternative (webmail, some phones) still
+        # offer the file; application/ics keeps them from showing the event twice.
+        data = encode_attachment(calendar_ics.encode("utf-8"))
+        attachments.append(Attachment(ICS_FILENAME, "application/ics", data))
+    return attachments
 
 
 def queue_email_to(user, *, key: str, template: str, context: dict | None = None, **fields):

@@ -62,6 +62,7 @@ def demo_ids() -> dict:
     message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
     return {
         "slug": coming.slug,
+        "edition": coming.id,
         "stop_slug": stop.edition.slug,
         "call": call.id,
         "stop": stop.id,
@@ -119,6 +120,8 @@ def _pages(role: str, ids: dict) -> list[str]:
             "/observatoire",
             "/equipe/courriels/",
             *([f"/equipe/courriels/{ids['message']}"] if ids["message"] else []),
+            f"/equipe/courriels/editions/{ids['edition']}/textes",
+            f"/equipe/courriels/editions/{ids['edition']}/textes/campaigns--decision_accepted/fr",
             *signed_in,
         ],
         "reviewer": [

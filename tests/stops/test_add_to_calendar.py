@@ -18,7 +18,8 @@ def test_a_confirmed_stop_downloads_as_one_event(client, make_stop):
     assert response.mimetype == "text/calendar"
     assert response.headers["Content-Disposition"] == f'attachment; filename="etape-{stop.id}.ics"'
     events = Calendar.from_ical(response.data).walk("VEVENT")
-    assert [str(e["SUMMARY"]) for e in events] == [stop.title]
+    # The same title as the invitations: the tour and the stop's town.
+    assert [str(e["SUMMARY"]) for e in events] == [f"Tournée de l'innovation — {stop.city}"]
     assert events[0].decoded("DTSTART") == stop.starts_at
 
 

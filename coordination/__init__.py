@@ -135,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.dashboard.views import bp as dashboard_bp
     from coordination.editions.views import bp as editions_bp
     from coordination.main.views import bp as main_bp
+    from coordination.notifications.public_views import bp as notifications_public_bp
     from coordination.notifications.views import bp as notifications_bp
     from coordination.participants.views import bp as participants_bp
     from coordination.planner.views import bp as planner_bp
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
         dashboard_bp,
         participants_bp,
         notifications_bp,
+        notifications_public_bp,
         editions_bp,
     ):
         app.register_blueprint(blueprint)

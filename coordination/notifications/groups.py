@@ -159,9 +159,7 @@ def _edition_hosts(params: dict):
     edition = _get(Edition, params, "edition_id")
     stops = db.session.scalars(select(Stop).where(Stop.edition_id == edition.id)).all()
     emails = {email for stop in stops for email in stop.host_emails}
-    users = {
-        u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))
-    }
+    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
     for stop in stops:
         for contact in stop.host_contacts or []:
             email = (contact.get("email") or "").strip().lower()

@@ -13,7 +13,7 @@ from coordination.notifications.mime import build_mime, sendgrid_payload
 from coordination.notifications.models import GroupMessage, MailOptOut, OutboxMessage
 from coordination.notifications.services import queue_email
 from coordination.participants.services import cancel_registration
-from tests.participants.conftest import make_stop, register, stop, workshops_of  # noqa: F401
+from tests.participants.conftest import workshops_of
 
 
 def _group_outbox(message_id=None):
@@ -148,9 +148,12 @@ def test_optional_kinds_respect_preferences_at_enqueue(app, make_user, now):
             context={"user": user, "stop": None, "days_left": 1, "url": "x"},
         )
     assert skipped is None
-    assert db.session.scalar(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == "reminder:test")
-    ) is None
+    assert (
+        db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == "reminder:test")
+        )
+        is None
+    )
 
 
 def test_unsubscribe_token_is_signed():

@@ -277,3 +277,42 @@ def sent_messages(limit: int = 50) -> list[GroupMessage]:
     return db.session.scalars(
         select(GroupMessage).order_by(GroupMessage.id.desc()).limit(limit)
     ).all()
+
+
+def group_choices() -> dict[str, list[tuple[str, str]]]:
+    """Every group staff can write to, by kind, as (value, label) pairs ("stop:12")."""
+    stops = db.session.scalars(select(Stop).order_by(Stop.starts_at.desc()).limit(500)).all()
+    calls = db.session.scalars(select(Call).order_by(Call.opens_at.desc()).limit(200)).all()
+    clubs = db.session.scalars(select(Club).order_by(Club.name).limit(200)).all()
+    editions = db.session.scalars(select(Edition).order_by(Edition.id.desc()).limit(50)).all()
+    return {
+        str(GROUP_KINDS["stop"]): [(f"stop:{s.id}", s.title) for s in stops],
+        str(GROUP_KINDS["call"]): [(f"call:{c.id}", c.title) for c in calls],
+        str(GROUP_KINDS["club"]): [(f"club:{c.id}", c.name) for c in clubs],
+        str(GROUP_KINDS["hosts"]): [(f"hosts:{e.id}", e.name) for e in editions],
+        str(GROUP_KINDS["partners"]): [(f"partners:{e.id}", e.name) for e in editions],
+    }
+
+
+def parse_group(value: str, workshop_id: int = 0, presence: str = "", status: str = ""):
+    """(kind, params) from the form's group value and filters; GroupError if unknown."""
+    kind, _, raw_id = (value or "").partition(":")
+    if kind not in GROUP_KINDS or not raw_id.isdigit() or len(raw_id) > 9:
+        raise GroupError(value)
+    key = {"stop": "stop_id", "call": "call_id", "club": "club_id"}.get(kind, "edition_id")
+    params = {key: int(raw_id)}
+    if kind == "stop":
+        if workshop_id:
+            params["workshop_id"] = workshop_id
+        if presence in PRESENCE:
+            params["presence"] = presence
+    if kind == "call" and status in CALL_FILTERS:
+        params["status"] = status
+    return kind, params
+
+
+def workshops_of(stop_id: int) -> list[Workshop]:
+    """The workshops of a stop, in programme order."""
+    return db.session.scalars(
+        select(Workshop).where(Workshop.stop_id == stop_id).order_by(Workshop.position)
+    ).all()

@@ -9,7 +9,7 @@ from coordination.auth.models import Role
 from coordination.core.clock import utcnow
 from coordination.core.permissions import role_required
 from coordination.extensions import db
-from coordination.notifications import services
+from coordination.notifications import feedback, services
 from coordination.notifications.models import MessageStatus, OutboxMessage
 
 bp = Blueprint("notifications", __name__, url_prefix="/equipe/courriels")
@@ -46,8 +46,12 @@ def _message_or_404(message_id: int) -> OutboxMessage:
 @role_required(Role.STAFF)
 def message(message_id: int):
     g.frame_options = "SAMEORIGIN"
+    message = _message_or_404(message_id)
     return render_template(
-        "notifications/message.html", message=_message_or_404(message_id), form=ConfirmLinkForm()
+        "notifications/message.html",
+        message=message,
+        events=feedback.events_of(message),
+        form=ConfirmLinkForm(),
     )
 
 
@@ -71,3 +75,7 @@ def retry(message_id: int):
         db.session.commit()
         flash(_("The message will be sent again shortly."), "success")
     return redirect(url_for("notifications.message", message_id=message.id))
+
+
+# The group-message pages live beside; importing them adds their routes to this blueprint.
+from coordination.notifications import group_views  # noqa: E402, F401

@@ -1,0 +1,54 @@
+"""Demo data of the notifications domain: one message to a group, one address that bounced."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from coordination.auth.models import User
+from coordination.auth.services import find_user_by_email
+from coordination.extensions import db
+from coordination.notifications import feedback, groups
+from coordination.notifications.models import OutboxMessage
+from coordination.participants.models import Registration
+from coordination.stops.models import Stop, StopStatus
+
+SUBJECT = "Infos pratiques : parking et accueil"
+BODY = (
+    "Bonjour,\n\n"
+    "Le parking de la salle est ouvert dès 8 h 30 ; l'accueil café commence à 9 h.\n"
+    "Pensez à votre badge, envoyé avec la confirmation.\n\n"
+    "À très bientôt,\nL'équipe InnovENT-E"
+)
+BOUNCED = "partenaire@demo.innovent-e.fr"
+
+
+def load_demo(now: datetime) -> None:
+    """Write to the coming stop's participants, and record a hard bounce on a partner."""
+    staff = find_user_by_email("equipe@demo.innovent-e.fr")
+    stop = db.session.scalar(
+        select(Stop)
+        .join(Registration, Registration.stop_id == Stop.id)
+        .where(Stop.status == StopStatus.CONFIRMED, Stop.starts_at > now)
+        .order_by(Stop.starts_at)
+        .limit(1)
+    )
+    if staff is not None and stop is not None:
+        draft = groups.draft("stop", {"stop_id": stop.id}, SUBJECT, BODY)
+        groups.send(draft, staff, now - timedelta(hours=1))
+    partner = db.session.scalar(select(User).where(User.email == BOUNCED))
+    if partner is None:
+        return
+    message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.to_email == BOUNCED).limit(1)
+    )
+    event = {
+        "email": BOUNCED,
+        "timestamp": int((now - timedelta(minutes=30)).timestamp()),
+        "event": "bounce",
+        "type": "bounce",
+        "reason": "550 5.1.1 The email account that you tried to reach does not exist",
+        "sg_event_id": "demo-bounce-1",
+    }
+    if message is not None:
+        event["outbox_id"] = str(message.id)
+    feedback.record_events([event], now)

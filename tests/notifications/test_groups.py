@@ -8,11 +8,13 @@ from sqlalchemy import select
 from coordination.core.clock import utcnow
 from coordination.extensions import db
 from coordination.notifications import groups, preferences
-from coordination.notifications.backends import ConsoleBackend
+from coordination.notifications.backends import ConsoleBackend, SendGridBackend
+from coordination.notifications.delivery import deliver_due_messages
 from coordination.notifications.mime import build_mime, sendgrid_payload
 from coordination.notifications.models import GroupMessage, MailOptOut, OutboxMessage
 from coordination.notifications.services import queue_email
 from coordination.participants.services import cancel_registration
+from tests.notifications import sendgrid_standin as standin_module
 from tests.participants.conftest import workshops_of
 
 
@@ -161,3 +163,24 @@ def test_unsubscribe_token_is_signed():
     assert preferences.read_unsubscribe_token(token) == ("a@example.org", "group")
     assert preferences.read_unsubscribe_token(token[:-2] + "xx") is None
     assert utcnow()
+
+
+sendgrid_standin = standin_module.sendgrid_standin
+
+
+def test_sendgrid_stand_in_accepts_the_unsubscribe_headers(
+    stop, register, staff, now, sendgrid_standin
+):
+    register(stop, 1)
+    groups.send(groups.draft("stop", {"stop_id": stop.id}, "Sujet", "Corps"), staff, now)
+    db.session.flush()
+    backend = SendGridBackend(standin_module.API_KEY, sendgrid_standin.url, timeout=5)
+    report = deliver_due_messages(now, backend=backend)
+    assert len(report.sent) == 2  # the confirmation of the registration, and the group one
+    group_request = next(r for r in sendgrid_standin.requests if r.body["subject"] == "Sujet")
+    assert group_request.validation_errors == [] and group_request.status == 202
+    headers = group_request.body["headers"]
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert headers["List-Unsubscribe"].startswith("<mailto:")
+    (message,) = _group_outbox()
+    assert message.provider_message_id == group_request.message_id

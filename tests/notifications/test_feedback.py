@@ -134,3 +134,24 @@ def test_no_configured_key_refuses_everything(app, client, sent):
     app.config["SENDGRID_WEBHOOK_PUBLIC_KEY"] = "not base64 at all!"
     assert post(client, private, [event("delivered", 1, sent)]).status_code == 403
     app.config["SENDGRID_WEBHOOK_PUBLIC_KEY"] = ""
+
+
+ODD_BODIES = [
+    [],
+    [None, 1, "x", [], {}],
+    [{"event": "bounce", "sg_event_id": 7, "email": "a@b.c"}],
+    [{"event": "bounce", "sg_event_id": "x" * 500, "email": ["a"], "timestamp": "soon"}],
+    [{"event": "delivered", "sg_event_id": "big", "outbox_id": "9" * 40, "timestamp": 10**30}],
+    [{"event": "spamreport", "sg_event_id": "nomail", "email": None, "sg_message_id": {}}],
+    [{"event": {"nested": 1}, "sg_event_id": "odd"}],
+    {"event": "delivered"},
+    "text",
+    12,
+    None,
+]
+
+
+@pytest.mark.parametrize("body", ODD_BODIES)
+def test_any_signed_body_is_answered_without_a_500(client, key_pair, sent, body):
+    answer = post(client, key_pair, None, body=json.dumps(body).encode())
+    assert answer.status_code == (200 if isinstance(body, list) else 400)

@@ -73,6 +73,9 @@ class Config:
     SENDGRID_API_KEY = os.environ.get("SENDGRID_API_KEY", "")
     SENDGRID_API_HOST = os.environ.get("SENDGRID_API_HOST", "https://api.sendgrid.com")
     SENDGRID_SANDBOX = _bool("SENDGRID_SANDBOX", False)
+    #: The Event Webhook's verification key (Mail Settings > Event Webhook > Signed event
+    #: webhook), base64 DER as SendGrid shows it, or PEM. Empty: every event is refused (403).
+    SENDGRID_WEBHOOK_PUBLIC_KEY = os.environ.get("SENDGRID_WEBHOOK_PUBLIC_KEY", "")
 
     # A safety net for uploads; the application form checks its own, smaller limits and
     # keeps what was typed when a file is too large.

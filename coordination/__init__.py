@@ -143,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.editions.views import bp as editions_bp
     from coordination.main.views import bp as main_bp
     from coordination.notifications import wording_views  # noqa: F401  (its routes)
+    from coordination.notifications.public_views import bp as notifications_public_bp
     from coordination.notifications.views import bp as notifications_bp
     from coordination.participants.views import bp as participants_bp
     from coordination.planner.views import bp as planner_bp
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
         dashboard_bp,
         participants_bp,
         notifications_bp,
+        notifications_public_bp,
         editions_bp,
     ):
         app.register_blueprint(blueprint)

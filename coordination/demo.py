@@ -59,8 +59,8 @@ def load_demo_data(now: datetime) -> bool:
     stops_demo.load_demo(now)
     planner_demo.load_demo(now)
     participants_demo.load_demo(now)
-    notifications_demo.load_demo(now)
     editions_demo.load_demo(now)
+    notifications_demo.load_demo(now)
     db.session.flush()
     return True
 

@@ -12,6 +12,8 @@ from coordination.auth.views import bp
 from coordination.core.clock import utcnow
 from coordination.core.permissions import role_required
 from coordination.extensions import db
+from coordination.notifications import preferences
+from coordination.notifications.feedback import lift_suppression
 
 PER_PAGE = 25
 
@@ -125,8 +127,23 @@ def account_detail(user_id: int):
         action_form=ConfirmLinkForm(),
         events=events,
         organisations=queries.organisations_of([user.id]).get(user.id, []),
+        suppression=preferences.active_suppression(user.email),
         **_helpers(),
     )
+
+
+@bp.route("/equipe/comptes/<int:user_id>/adresse-retablie", methods=["POST"])
+@role_required(Role.STAFF)
+def lift_mail_suppression(user_id: int):
+    user = _account_or_404(user_id)
+    if not ConfirmLinkForm().validate_on_submit():
+        abort(400)
+    suppression = preferences.active_suppression(user.email)
+    if suppression is not None:
+        lift_suppression(suppression, current_user, utcnow())
+        db.session.commit()
+        flash(_("Optional messages go to this address again."), "success")
+    return redirect(url_for("auth.account_detail", user_id=user_id))
 
 
 def _switch(user_id: int, change, done_message: str):

@@ -15,6 +15,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coordination.auth.models import DigestFrequency, Role
+from coordination.notifications.preferences import OPTIONAL_KINDS
 
 ROLE_LABELS = {
     Role.STAFF: _l("Staff (InnovENT-E team)"),
@@ -69,6 +70,13 @@ class ProfileForm(FlaskForm):
             SelectChoice(DigestFrequency.WEEKLY.value, _l("Weekly (Mondays)")),
         ],
         default=DigestFrequency.OFF.value,
+    )
+    #: The optional messages the person receives (the others are turned off).
+    optional_messages = SelectMultipleField(
+        _l("Optional messages I receive"),
+        choices=[SelectChoice(kind, label) for kind, (_templates, label) in OPTIONAL_KINDS.items()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
 
 

@@ -25,6 +25,7 @@ from coordination.auth.forms import (
 from coordination.auth.models import Role
 from coordination.core.clock import utcnow
 from coordination.extensions import db, limiter
+from coordination.notifications import preferences
 from coordination.notifications.digests import start_from_next_slot
 
 bp = Blueprint("auth", __name__)
@@ -107,7 +108,11 @@ def sign_out():
 def profile():
     form = ProfileForm(obj=current_user)
     is_staff = current_user.has_role(Role.STAFF)
+    if request.method == "GET":
+        unwanted = preferences.unwanted_kinds(current_user)
+        form.optional_messages.data = [k for k in preferences.OPTIONAL_KINDS if k not in unwanted]
     if form.validate_on_submit():
+        preferences.set_wanted_kinds(current_user, set(form.optional_messages.data or []), utcnow())
         current_user.name = form.name.data or ""
         current_user.locale = form.locale.data
         if is_staff and current_user.digest_frequency != form.digest_frequency.data:

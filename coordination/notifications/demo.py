@@ -1,13 +1,18 @@
-"""Demo: the coming edition's acceptance letter reworded by staff in French."""
+"""Demo data of the notifications domain: a reworded letter, a message to a group, a bounce."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from coordination.auth.models import User
 from coordination.auth.services import find_user_by_email
 from coordination.campaigns.models import Edition, EditionStatus
 from coordination.extensions import db
+from coordination.notifications import feedback, groups
+from coordination.notifications.models import OutboxMessage
 from coordination.notifications.overrides import save_template
+from coordination.participants.models import Registration
+from coordination.stops.models import Stop, StopStatus
 
 DEMO_SUBJECT = "Votre territoire accueille la Tournée : {call}"
 DEMO_BODY = """{greeting}
@@ -22,7 +27,7 @@ Votre candidature : {url}
 """
 
 
-def load_demo(now: datetime) -> None:
+def _reword_acceptance_letter(now: datetime) -> None:
     """Reword the coming edition's "accepted" decision email in French (English stays default)."""
     coming = db.session.scalar(
         select(Edition)
@@ -35,3 +40,51 @@ def load_demo(now: datetime) -> None:
     save_template(
         "campaigns/decision_accepted", coming.id, "fr", DEMO_SUBJECT, DEMO_BODY, staff, now
     )
+
+
+SUBJECT = "Infos pratiques : parking et accueil"
+BODY = (
+    "Bonjour,\n\n"
+    "Le parking de la salle est ouvert dès 8 h 30 ; l'accueil café commence à 9 h.\n"
+    "Pensez à votre badge, envoyé avec la confirmation.\n\n"
+    "À très bientôt,\nL'équipe InnovENT-E"
+)
+BOUNCED = "partenaire@demo.innovent-e.fr"
+
+
+def _write_to_a_group_and_bounce(now: datetime) -> None:
+    """Write to the coming stop's participants, and record a hard bounce on a partner."""
+    staff = find_user_by_email("equipe@demo.innovent-e.fr")
+    stop = db.session.scalar(
+        select(Stop)
+        .join(Registration, Registration.stop_id == Stop.id)
+        .where(Stop.status == StopStatus.CONFIRMED, Stop.starts_at > now)
+        .order_by(Stop.starts_at)
+        .limit(1)
+    )
+    if staff is not None and stop is not None:
+        draft = groups.draft("stop", {"stop_id": stop.id}, SUBJECT, BODY)
+        groups.send(draft, staff, now - timedelta(hours=1))
+    partner = db.session.scalar(select(User).where(User.email == BOUNCED))
+    if partner is None:
+        return
+    message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.to_email == BOUNCED).limit(1)
+    )
+    event = {
+        "email": BOUNCED,
+        "timestamp": int((now - timedelta(minutes=30)).timestamp()),
+        "event": "bounce",
+        "type": "bounce",
+        "reason": "550 5.1.1 The email account that you tried to reach does not exist",
+        "sg_event_id": "demo-bounce-1",
+    }
+    if message is not None:
+        event["outbox_id"] = str(message.id)
+    feedback.record_events([event], now)
+
+
+def load_demo(now: datetime) -> None:
+    """The notifications domain's demo: an edited wording, a group message, a bounce."""
+    _reword_acceptance_letter(now)
+    _write_to_a_group_and_bounce(now)

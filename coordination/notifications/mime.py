@@ -2,16 +2,33 @@
 
 import base64
 import hashlib
-from email.headerregistry import Address
+from email import policy as email_policy
+from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 from coordination.notifications.models import OutboxMessage
 
 
+class _UnfoldedHeader(UnstructuredHeader):
+    """A header written on one line as it is (ASCII, under 998 characters): the default
+    policy would turn a long URL into RFC 2047 encoded words, which clients do not read
+    back as a List-Unsubscribe link."""
+
+    def fold(self, *, policy):
+        """The header as one line."""
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+_headers = HeaderRegistry()
+_headers.map_to_type("list-unsubscribe", _UnfoldedHeader)
+_headers.map_to_type("list-unsubscribe-post", _UnfoldedHeader)
+POLICY = email_policy.default.clone(header_factory=_headers)
+
+
 def build_mime(message: OutboxMessage) -> EmailMessage:
     """Return multipart/alternative (text, html, calendar), wrapped in mixed with attachments."""
-    mime = EmailMessage()
+    mime = EmailMessage(policy=POLICY)
     # Address objects, not formataddr strings: a name with accents and parentheses
     # ("Camille Martin (équipe InnovENT-E)") is then encoded so parsers read it back whole.
     mime["From"] = mailbox(message.from_name, message.from_email)
@@ -24,6 +41,8 @@ def build_mime(message: OutboxMessage) -> EmailMessage:
     mime["Message-ID"] = message_id(message, domain)
     # Vacation responders and auto-replies stay quiet for platform mail.
     mime["Auto-Submitted"] = "auto-generated"
+    for name, value in (message.headers or {}).items():
+        mime[name] = value
     mime.set_content(message.text_body)
     mime.add_alternative(message.html_body, subtype="html")
     if message.calendar_ics:
@@ -91,7 +110,7 @@ def sendgrid_payload(message: OutboxMessage, sandbox: bool = False) -> dict:
         "subject": message.subject,
         "content": content,
         "categories": [message.template.replace("/", "-")[:255]],
-        "headers": {"Auto-Submitted": "auto-generated"},
+        "headers": {"Auto-Submitted": "auto-generated", **(message.headers or {})},
     }
     if message.reply_to:
         payload["reply_to"] = {"email": message.reply_to}

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.core.clock import utcnow
 from coordination.extensions import db
@@ -66,6 +66,10 @@ class OutboxMessage(db.Model):
     provider_message_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    #: Extra headers the backends add (List-Unsubscribe…), name -> value.
+    headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: The provider's last word on it (delivered, bounce, dropped, spamreport…), if any.
+    delivery_status: Mapped[str | None] = mapped_column(String(20))
 
     @property
     def status_label(self):
@@ -121,3 +125,76 @@ class MessageTemplate(db.Model):
     body: Mapped[str] = mapped_column(Text)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GroupMessage(db.Model):
+    """One message staff wrote to a group, and how many people it went to."""
+
+    __tablename__ = "group_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: "stop", "call", "club", "hosts" or "partners".
+    group_kind: Mapped[str] = mapped_column(String(20))
+    #: The group's filters, e.g. {"stop_id": 3, "workshop_id": 5, "presence": "present"}.
+    group_params: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: The group as staff saw it when sending ("Participants — Pithiviers").
+    group_label: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    #: Optional English wording, for recipients who read English; empty: French for all.
+    subject_en: Mapped[str] = mapped_column(String(300), default="")
+    body_en: Mapped[str] = mapped_column(Text, default="")
+    recipient_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    sender = relationship("User")
+
+
+class MailOptOut(db.Model):
+    """An address that does not want one kind of optional message."""
+
+    __tablename__ = "mail_opt_outs"
+    __table_args__ = (UniqueConstraint("email", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    #: One of preferences.OPTIONAL_KINDS.
+    kind: Mapped[str] = mapped_column(String(30))
+    #: "profile" or "unsubscribe" (the one-click link).
+    source: Mapped[str] = mapped_column(String(20), default="profile")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MailSuppression(db.Model):
+    """An address that hard-bounced or reported spam: no optional message goes to it."""
+
+    __tablename__ = "mail_suppressions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: "bounce" or "spamreport".
+    reason: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lifted_at: Mapped[datetime | None]
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class DeliveryEvent(db.Model):
+    """One SendGrid event about one outbox message, kept once per sg_event_id."""
+
+    __tablename__ = "delivery_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sg_event_id: Mapped[str] = mapped_column(String(100), unique=True)
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    #: Bounce type ("bounce"/"blocked") or the provider's reason, shortened.
+    detail: Mapped[str] = mapped_column(Text, default="")
+    occurred_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

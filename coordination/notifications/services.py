@@ -18,6 +18,7 @@ from coordination.notifications.delivery import (  # noqa: F401
 )
 from coordination.notifications.mime import encode_attachment
 from coordination.notifications.models import MessageStatus, OutboxMessage
+from coordination.notifications.preferences import kind_of, wants
 from coordination.notifications.rendering import render_email
 
 log = logging.getLogger(__name__)
@@ -43,12 +44,21 @@ def queue_email(
     calendar_method: str | None = None,
     calendar_ics: str | None = None,
     attachments: list[Attachment] | None = None,
+    headers: dict | None = None,
     now: datetime | None = None,
-) -> OutboxMessage:
-    """Render a message and add it to the outbox once per idempotency key (no commit)."""
+) -> OutboxMessage | None:
+    """Render a message and add it to the outbox once per idempotency key (no commit).
+
+    An optional message (reminders, group messages) to someone who turned it off, or whose
+    address bounced or reported spam, is not queued: the answer is then None.
+    """
     existing = _message_by_key(key)
     if existing is not None:
         return existing
+    kind = kind_of(template)
+    if kind is not None and not wants(to_email, kind):
+        log.info("Optional %s message %s not queued: %s does not want it", kind, key, to_email)
+        return None
     locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     rendered = render_email(template, locale, context or {})
     if calendar_ics:
@@ -67,6 +77,7 @@ def queue_email(
         calendar_method=calendar_method,
         calendar_ics=calendar_ics,
         attachments=attachments,
+        headers=headers or {},
     )
     if now is not None:
         message.created_at = message.next_attempt_at = now

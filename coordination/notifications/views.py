@@ -9,7 +9,7 @@ from coordination.auth.models import Role
 from coordination.core.clock import utcnow
 from coordination.core.permissions import role_required
 from coordination.extensions import db
-from coordination.notifications import services
+from coordination.notifications import feedback, services
 from coordination.notifications.models import MESSAGE_STATUS_LABELS, MessageStatus, OutboxMessage
 from coordination.notifications.secrets import staff_copy
 
@@ -57,8 +57,15 @@ def message(message_id: int):
         "notifications/message.html",
         message=message,
         copy=staff_copy(message),
+        events=feedback.events_of(message),
         form=ConfirmLinkForm(),
     )
+
+
+@bp.app_template_filter("delivery_label")
+def delivery_label(status: str) -> str:
+    """The translated name of a SendGrid delivery status."""
+    return str(feedback.DELIVERY_LABELS.get(status, status))
 
 
 @bp.route("/<int:message_id>/html")
@@ -81,3 +88,7 @@ def retry(message_id: int):
         db.session.commit()
         flash(_("The message will be sent again shortly."), "success")
     return redirect(url_for("notifications.message", message_id=message.id))
+
+
+# The group-message pages live beside; importing them adds their routes to this blueprint.
+from coordination.notifications import group_views  # noqa: E402, F401

@@ -14,12 +14,14 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from coordination.auth.models import User
 from coordination.campaigns.models import Application, Call, Edition, EditionStatus, Review
 from coordination.clubs.models import Club
 from coordination.core.clock import utcnow
 from coordination.demo import DEMO_PASSWORD, load_demo_data
 from coordination.extensions import db
 from coordination.notifications.models import OutboxMessage
+from coordination.notifications.preferences import unsubscribe_token
 from coordination.stops.models import Stop
 
 from .fixtures import SCREENSHOTS
@@ -60,6 +62,7 @@ def demo_ids() -> dict:
     application = db.session.scalars(select(Application).order_by(Application.id)).first()
     review = db.session.scalars(select(Review).order_by(Review.id)).first()
     message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+    partner = db.session.scalar(select(User).where(User.email == ACCOUNTS["partner"]))
     return {
         "slug": coming.slug,
         "edition": coming.id,
@@ -70,6 +73,8 @@ def demo_ids() -> dict:
         "application": application.id if application else None,
         "review": review.id if review else None,
         "message": message.id if message else None,
+        "partner": partner.id,
+        "unsubscribe": unsubscribe_token("p1@example.org"),
     }
 
 
@@ -97,6 +102,7 @@ def _pages(role: str, ids: dict) -> list[str]:
         f"/clubs/{ids['club']}",
         "/clubs/inscription",
         "/credits",
+        f"/courriels/desabonnement/{ids['unsubscribe']}",
     ]
     signed_in = ["/mes-taches", "/calendrier/", "/profil"]
     pages = {
@@ -122,6 +128,9 @@ def _pages(role: str, ids: dict) -> list[str]:
             *([f"/equipe/courriels/{ids['message']}"] if ids["message"] else []),
             f"/equipe/courriels/editions/{ids['edition']}/textes",
             f"/equipe/courriels/editions/{ids['edition']}/textes/campaigns--decision_accepted/fr",
+            "/equipe/courriels/groupes",
+            f"/equipe/courriels/groupes/nouveau?group=stop:{ids['stop']}",
+            f"/equipe/comptes/{ids['partner']}",
             *signed_in,
         ],
         "reviewer": [

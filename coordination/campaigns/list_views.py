@@ -1,6 +1,6 @@
 """The staff list of a call's applications and its bulk actions (same blueprint)."""
 
-from flask import Response, flash, redirect, render_template, request
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -62,7 +62,10 @@ def bulk_applications(call_id: int):
     panel = queries.call_panel(call)
     form = _bulk_form(call, panel)
     state = listing.back_state(lists.APPLICATIONS, form.back.data or "")
-    back = redirect(state.url())
+    query = state.query_string
+    back = redirect(
+        url_for("campaigns.staff_applications", call_id=call.id) + ("?" + query if query else "")
+    )
     ids = listing.selected_ids(request.form.getlist("ids"))
     if not form.validate_on_submit():
         flash(_("Choose what to do with the selection."), "error")

@@ -63,12 +63,6 @@ def search_text(raw: str) -> str | None:
     return text or None
 
 
-def like_pattern(text: str) -> str:
-    """A LIKE pattern finding `text` anywhere, its own % and _ taken literally (escape '\\')."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 @dataclass(frozen=True)
 class ListSpec:
     """What one list accepts in its address."""

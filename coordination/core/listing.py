@@ -8,6 +8,7 @@ URL only, so a filtered list can be bookmarked and shared.
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from math import ceil
 from urllib.parse import parse_qsl, urlencode
@@ -55,6 +56,17 @@ def number(low: float, high: float) -> Parser:
         return float(value)
 
     return parse
+
+
+def day(raw: str) -> date | None:
+    """A day typed as YYYY-MM-DD (the date input's format), between 2000 and 2100."""
+    if len(raw) != 10 or not raw.isascii():
+        return None
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return value if 2000 <= value.year <= 2100 else None
 
 
 def search_text(raw: str) -> str | None:

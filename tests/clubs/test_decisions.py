@@ -201,7 +201,7 @@ def test_bulk_decision_approves_or_rejects_many_by_the_same_rules(
     by_club = {m.club_id: m for m in memberships}
     sign_in(lead)
     page = client.get("/clubs/demandes").get_data(as_text=True)
-    assert page.count("form=\"bulk\" class=\"select-row\"") == 2
+    assert page.count('form="bulk" class="select-row"') == 2
 
     ids = [str(m.id) for m in memberships]
     versions = {f"version-{m.id}": "1" for m in memberships}

@@ -178,9 +178,10 @@ def _label(labels: dict, value: str | None, locale: str) -> str:
         return str(labels.get(value, value))
 
 
-def export_csv(call: Call, locale: str) -> str:
-    """Every application with all answers and scores, for Excel in French: BOM and ';'."""
-    applications = queries.applications_with_everything(call)
+def export_csv(call: Call, locale: str, ids: list[int] | None = None) -> str:
+    """Every application (or those of `ids`) with all answers and scores, for Excel in
+    French: BOM and ';'."""
+    applications = queries.applications_with_everything(call, ids)
     criteria = call.criteria
     with force_locale(locale):
         header = [_("Id"), _("Status"), _("Submitted at (Paris)"), _("Decision")]

@@ -345,3 +345,24 @@ def review_form_class(criteria: list[tuple[int, str]]):
             ),
         )
     return ReviewForm
+
+
+class BulkApplicationsForm(FlaskForm):
+    """What to do with the applications chosen in the staff list."""
+
+    action = SelectField(
+        _l("With the selection"),
+        choices=options(
+            [
+                ("accepted", _l("Decision: accepted")),
+                ("waitlisted", _l("Decision: waiting list")),
+                ("rejected", _l("Decision: rejected")),
+                ("clear", _l("Decision: none yet")),
+                ("assign", _l("Assign the reviewer below")),
+                ("export", _l("Export as CSV (Excel)")),
+            ]
+        ),
+        validators=[InputRequired()],
+    )
+    reviewer_id = SelectField(_l("Reviewer"), coerce=int, validate_choice=False, default=0)
+    back = HiddenField()

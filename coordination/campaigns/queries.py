@@ -231,19 +231,31 @@ def waiting_reviews_by_reviewer() -> list[tuple[User, int]]:
     return [(user, count) for user, count in rows]
 
 
-def applications_with_everything(call: Call) -> list[Application]:
-    """A call's applications with territory, files, reviews and members: exports and the
-    decisions page read all of them, in a fixed number of queries."""
+def applications_with_everything(call: Call, ids: list[int] | None = None) -> list[Application]:
+    """A call's applications (or only those of `ids`) with territory, files, reviews and
+    members: exports and the decisions page read all of them, in a fixed number of queries."""
+    query = select(Application).where(Application.call_id == call.id)
+    if ids is not None:
+        query = query.where(Application.id.in_(ids))
     return list(
         db.session.scalars(
-            select(Application)
-            .where(Application.call_id == call.id)
-            .options(
+            query.options(
                 joinedload(Application.territory),
                 selectinload(Application.files),
                 selectinload(Application.reviews),
                 selectinload(Application.members),
-            )
+            ).order_by(Application.id)
+        ).unique()
+    )
+
+
+def call_applications_by_id(call: Call, ids: list[int]) -> list[Application]:
+    """The call's applications among `ids` (others ignored), with territory and reviews."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.call_id == call.id, Application.id.in_(ids))
+            .options(joinedload(Application.territory), selectinload(Application.reviews))
             .order_by(Application.id)
         ).unique()
     )

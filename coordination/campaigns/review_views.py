@@ -28,7 +28,6 @@ from coordination.campaigns.forms import (
 from coordination.campaigns.models import (
     Application,
     ApplicationFile,
-    ApplicationStatus,
     Review,
 )
 from coordination.campaigns.services import CampaignError
@@ -178,29 +177,6 @@ def _assign_form(application: Application) -> AssignForm:
         if m.user_id not in taken
     )
     return form
-
-
-@bp.route("/appels/gestion/<int:call_id>/candidatures")
-@role_required(Role.STAFF)
-def staff_applications(call_id: int):
-    call = _call_or_404(call_id)
-    applications = queries.call_applications(call)
-    submitted = [a for a in applications if a.status == ApplicationStatus.SUBMITTED]
-    reviewer_form = ReviewerForm(formdata=None)
-    reviewer_form.user_id.choices = options(
-        (u.id, f"{u.display_name} <{u.email}>") for u in queries.reviewer_candidates()
-    )
-    reviewer_form.region_code.choices = options([("", "—"), *region_choices()])
-    return render_template(
-        "campaigns/staff_applications.html",
-        call=call,
-        ranking=services.ranking(submitted),
-        others=[a for a in applications if a.status != ApplicationStatus.SUBMITTED],
-        panel=queries.call_panel(call),
-        reviewer_form=reviewer_form,
-        action_form=ActionForm(),
-        pending=queries.pending_decision_count(call),
-    )
 
 
 @bp.route("/appels/gestion/<int:call_id>/relecteurs", methods=["POST"])

@@ -320,4 +320,4 @@ def _is_staff() -> bool:
     return current_user.has_role(Role.STAFF)
 
 
-from coordination.campaigns import review_views, staff_views  # noqa: E402, F401  (same blueprint)
+from coordination.campaigns import list_views, review_views, staff_views  # noqa: E402, F401  (same blueprint)

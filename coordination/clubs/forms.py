@@ -332,3 +332,20 @@ class MeetingForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     duplicate_id = SelectField(_l("Duplicate to fold into this organisation"), coerce=int)
+
+
+class BulkDecisionForm(FlaskForm):
+    """Approve or reject many waiting requests at once (ids and versions come beside it)."""
+
+    decision = SelectField(
+        _l("With the selection"),
+        choices=[SelectChoice("approve", _l("Approve")), SelectChoice("reject", _l("Reject"))],
+        validators=[InputRequired()],
+    )
+    reason = TextAreaField(
+        _l("Reason for a rejection (sent to each contact)"), validators=[Length(max=2000)]
+    )
+
+    def validate_reason(self, field):
+        if self.decision.data == "reject" and not (field.data or "").strip():
+            raise ValidationError(_("Say why the request is rejected."))

@@ -23,6 +23,7 @@ from coordination.auth.models import Role
 from coordination.clubs import organisations, queries, services
 from coordination.clubs.forms import (
     ActionForm,
+    BulkDecisionForm,
     ClubForm,
     DecisionForm,
     MeetingForm,
@@ -189,7 +190,12 @@ def request_list():
     if not current_user.has_role(Role.STAFF) and not queries.led_clubs(current_user):
         abort(403)
     memberships = queries.pending_requests(current_user)
-    return render_template("clubs/requests.html", memberships=memberships, form=DecisionForm())
+    return render_template(
+        "clubs/requests.html",
+        memberships=memberships,
+        form=DecisionForm(),
+        bulk_form=BulkDecisionForm(formdata=None),
+    )
 
 
 @bp.route("/clubs/demandes/<int:membership_id>", methods=["POST"])
@@ -372,4 +378,4 @@ def partners_export():
     return _csv_response("partenaires.csv", [*_PARTNER_HEADER, _l("Clubs")], rows)
 
 
-from coordination.clubs import partner_views  # noqa: E402, F401  (same blueprint)
+from coordination.clubs import bulk_views, partner_views  # noqa: E402, F401  (same blueprint)

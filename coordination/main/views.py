@@ -4,10 +4,13 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_login import current_user, login_required
 
 from coordination.auth.forms import ConfirmLinkForm
+from coordination.auth.models import Role
 from coordination.auth.services import safe_next_path
 from coordination.campaigns.queries import open_calls
 from coordination.core.clock import utcnow
+from coordination.core.permissions import role_required
 from coordination.extensions import db
+from coordination.main import search
 from coordination.main.tasks import tasks_for
 from coordination.stops.queries import coming_stops
 
@@ -49,3 +52,13 @@ def health():
 @bp.route("/credits")
 def credits():
     return render_template("main/credits.html")
+
+
+@bp.route("/equipe/recherche")
+@role_required(Role.STAFF)
+def staff_search():
+    text = search.clean(request.args.get("q"))
+    results = search.search(text)
+    # The live search asks for the results alone (static/js/search.js).
+    template = "main/_search_results.html" if request.args.get("fragment") else "main/search.html"
+    return render_template(template, text=text, results=results, min_length=search.MIN_LENGTH)

@@ -2,16 +2,26 @@
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import ngettext
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
 
 from coordination.auth.forms import ConfirmLinkForm
 from coordination.auth.models import Role
+from coordination.core import listing
 from coordination.core.clock import utcnow
 from coordination.core.permissions import role_required
 from coordination.extensions import db
-from coordination.notifications import feedback, services
+from coordination.notifications import feedback, lists, services
 from coordination.notifications.models import MESSAGE_STATUS_LABELS, MessageStatus, OutboxMessage
 from coordination.notifications.secrets import staff_copy
+
+
+class BulkRetryForm(FlaskForm):
+    """The outbox's bulk form: the chosen ids come as `ids`, the filters as `back`."""
+
+    back = HiddenField()
+
 
 bp = Blueprint("notifications", __name__, url_prefix="/equipe/courriels")
 
@@ -23,21 +33,39 @@ MAIL_PREVIEW_CSP = (
 @bp.route("/")
 @role_required(Role.STAFF)
 def outbox():
-    status = request.args.get("status", "")
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status in set(MessageStatus):
-        query = query.where(OutboxMessage.status == status)
-    else:
-        status = ""
-    number = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
-    page = db.paginate(query, page=number, per_page=50, error_out=False)
+    state = listing.read_state(lists.OUTBOX, request.args)
+    form = BulkRetryForm()
+    form.back.data = state.query_string
     return render_template(
         "notifications/outbox.html",
-        page=page,
-        status=status,
+        state=state,
+        page=listing.paginate(lists.outbox_query(state), state),
         statuses=list(MessageStatus),
         status_labels=MESSAGE_STATUS_LABELS,
+        kinds=lists.kinds(),
+        form=form,
     )
+
+
+@bp.route("/selection", methods=["POST"])
+@role_required(Role.STAFF)
+def bulk_retry():
+    form = BulkRetryForm()
+    state = listing.back_state(lists.OUTBOX, form.back.data or "")
+    if form.validate_on_submit():
+        ids = listing.selected_ids(request.form.getlist("ids"))
+        count = lists.bulk_retry(ids, utcnow())
+        db.session.commit()
+        flash(
+            ngettext(
+                "%(num)s failed message will be sent again shortly.",
+                "%(num)s failed messages will be sent again shortly.",
+                count,
+            ),
+            "success" if count else "error",
+        )
+    query = state.query_string
+    return redirect(url_for("notifications.outbox") + ("?" + query if query else ""))
 
 
 def _message_or_404(message_id: int) -> OutboxMessage:

@@ -112,6 +112,8 @@ def _pages(role: str, ids: dict) -> list[str]:
             "/territoires",
             "/appels/gestion",
             f"/appels/gestion/{ids['call']}/candidatures",
+            f"/appels/gestion/{ids['call']}/candidatures?status=submitted&sort=-score",
+            "/equipe/recherche?q=demo",
             "/clubs/demandes",
             "/equipe/partenaires/",
             "/etapes/planning",

@@ -188,3 +188,53 @@ def test_an_out_of_range_version_is_a_form_error_not_a_500(
     assert response.status_code == 302
     db_session.expire_all()
     assert (membership.status, membership.version) == (MembershipStatus.PENDING, 1)
+
+
+def test_bulk_decision_approves_or_rejects_many_by_the_same_rules(
+    client, make_club, make_user, sign_in, db_session
+):
+    lead = make_user("lead@example.org", roles=("territory_contact",))
+    mine = make_club("Club du lead", leads=[lead])
+    second = make_club("Club deux", slug="club-deux", leads=[lead])
+    other = make_club("Autre club", slug="autre-club")
+    memberships = _registered(client, [mine.id, second.id, other.id])
+    by_club = {m.club_id: m for m in memberships}
+    sign_in(lead)
+    page = client.get("/clubs/demandes").get_data(as_text=True)
+    assert page.count('form="bulk" class="select-row"') == 2
+
+    ids = [str(m.id) for m in memberships]
+    versions = {f"version-{m.id}": "1" for m in memberships}
+    # A rejection needs its reason: nothing changes without one.
+    client.post("/clubs/demandes/selection", data={"decision": "reject", "ids": ids, **versions})
+    db_session.expire_all()
+    assert {m.status for m in memberships} == {"pending"}
+
+    response = client.post(
+        "/clubs/demandes/selection",
+        data={
+            "decision": "approve",
+            "ids": [*ids, "nope"],
+            **versions,
+            f"version-{by_club[second.id].id}": "7",  # an old page: left alone
+        },
+    )
+    assert response.status_code == 303
+    db_session.expire_all()
+    assert (by_club[mine.id].status, by_club[second.id].status, by_club[other.id].status) == (
+        "approved",
+        "pending",
+        "pending",
+    )
+    client.post(
+        "/clubs/demandes/selection",
+        data={
+            "decision": "reject",
+            "reason": "Hors périmètre",
+            "ids": [str(by_club[second.id].id)],
+            f"version-{by_club[second.id].id}": "1",
+        },
+    )
+    db_session.expire_all()
+    assert by_club[second.id].status == "rejected"
+    assert by_club[second.id].rejection_reason == "Hors périmètre"

@@ -84,3 +84,74 @@ def test_retry_of_a_sent_message_changes_nothing(client, staff, sign_in, db_sess
     client.post(f"/equipe/courriels/{message.id}/relancer")
     db_session.expire_all()
     assert db_session.get(OutboxMessage, message.id).status == MessageStatus.SENT
+
+
+def test_outbox_filters_sorts_and_pages_from_the_address(
+    client, staff, sign_in, now, query_counter, monkeypatch
+):
+    from dataclasses import replace
+
+    from coordination.notifications import lists
+
+    for index in range(5):
+        queue(f"k{index}", now, f"person{index}@example.org")
+    sign_in(staff)
+    body = client.get("/equipe/courriels/?q=person3").get_data(as_text=True)
+    assert "person3@example.org" in body and "person2@example.org" not in body
+    body = client.get("/equipe/courriels/?sort=to").get_data(as_text=True)
+    assert body.index("person0@") < body.index("person4@")
+    day = now.date().isoformat()
+    assert "person1@" in client.get(f"/equipe/courriels/?since={day}&until={day}").get_data(
+        as_text=True
+    )
+    assert "person1@" not in client.get("/equipe/courriels/?until=2001-01-01").get_data(
+        as_text=True
+    )
+    assert "person1@" in client.get("/equipe/courriels/?kind=notifications/test").get_data(
+        as_text=True
+    )
+    monkeypatch.setattr(lists, "OUTBOX", replace(lists.OUTBOX, page_size=2))
+    first = client.get("/equipe/courriels/").get_data(as_text=True)
+    assert first.count("data-message-id=") == 2 and 'rel="next"' in first
+    with query_counter() as few:
+        client.get("/equipe/courriels/?page=2")
+    for index in range(5, 15):
+        queue(f"k{index}", now, f"person{index}@example.org")
+    with query_counter() as many:
+        client.get("/equipe/courriels/?page=3")
+    assert len(few) == len(many)
+
+
+def test_outbox_bad_values_are_ignored(client, staff, sign_in, now):
+    queue("a", now)
+    sign_in(staff)
+    for query in ("since=2026-13-45", "until=99999-01-01", "sort=-nope", "page=0", "kind=%27"):
+        response = client.get(f"/equipe/courriels/?{query}")
+        assert response.status_code == 200, query
+        assert "someone@example.org" in response.get_data(as_text=True)
+
+
+def test_outbox_bulk_retry_requeues_only_failed_ones(client, staff, sign_in, now, db_session):
+    failed = queue("f", now, "failed@example.org")
+    failed.status = MessageStatus.FAILED
+    failed.attempts = 5
+    sent = queue("s", now, "sent@example.org")
+    sent.status = MessageStatus.SENT
+    sign_in(staff)
+    response = client.post(
+        "/equipe/courriels/selection",
+        data={"ids": [str(failed.id), str(sent.id)], "back": "status=failed&sort=to"},
+    )
+    assert response.headers["Location"].endswith("/equipe/courriels/?status=failed&sort=to")
+    db_session.refresh(failed)
+    db_session.refresh(sent)
+    assert (failed.status, failed.attempts, sent.status) == ("pending", 0, "sent")
+
+
+def test_outbox_bulk_retry_is_for_staff_only(client, make_user, sign_in, now):
+    failed = queue("f", now)
+    failed.status = MessageStatus.FAILED
+    sign_in(make_user("p@example.org", roles=("partner_contact",)))
+    response = client.post("/equipe/courriels/selection", data={"ids": [str(failed.id)]})
+    assert response.status_code in (302, 403)
+    assert failed.status == MessageStatus.FAILED

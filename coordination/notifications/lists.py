@@ -1,0 +1,77 @@
+"""The outbox as staff filter it: recipient, kind (template), status, days; bulk retry."""
+
+import re
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import Select, select
+
+from coordination.core import listing
+from coordination.core.clock import local_datetime
+from coordination.extensions import db
+from coordination.notifications import services
+from coordination.notifications.models import MessageStatus, OutboxMessage
+
+_TEMPLATE = re.compile(r"[a-z0-9_/.-]{1,100}")
+
+OUTBOX = listing.ListSpec(
+    sorts=("id", "to", "subject", "status", "attempts"),
+    default_sort="-id",
+    filters={
+        "q": listing.search_text,
+        "kind": lambda raw: raw if _TEMPLATE.fullmatch(raw) else None,
+        "status": listing.choice(*(s.value for s in MessageStatus)),
+        "since": listing.day,
+        "until": listing.day,
+    },
+)
+
+_COLUMNS = {
+    "id": OutboxMessage.id,
+    "to": OutboxMessage.to_email,
+    "subject": OutboxMessage.subject,
+    "status": OutboxMessage.status,
+    "attempts": OutboxMessage.attempts,
+}
+
+
+def outbox_query(state: listing.ListState) -> Select:
+    """Messages as the state filters and sorts them (created day taken in Paris time)."""
+    query = select(OutboxMessage)
+    filters = state.filters
+    if "q" in filters:
+        query = query.where(OutboxMessage.to_email.icontains(filters["q"], autoescape=True))
+    if "kind" in filters:
+        query = query.where(OutboxMessage.template == filters["kind"])
+    if "status" in filters:
+        query = query.where(OutboxMessage.status == filters["status"])
+    if "since" in filters:
+        query = query.where(OutboxMessage.created_at >= local_datetime(filters["since"], time()))
+    if "until" in filters:
+        end = local_datetime(filters["until"] + timedelta(days=1), time())
+        query = query.where(OutboxMessage.created_at < end)
+    column = _COLUMNS[state.sort]
+    order = column.desc() if state.descending else column.asc()
+    return query.order_by(order, OutboxMessage.id.desc())
+
+
+def kinds() -> list[str]:
+    """The templates the outbox holds, for the kind filter."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.template).distinct().order_by(OutboxMessage.template)
+        )
+    )
+
+
+def bulk_retry(ids: list[int], now: datetime) -> int:
+    """Put the chosen failed messages back in the queue; others are left as they are."""
+    messages = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.id.in_(ids), OutboxMessage.status == MessageStatus.FAILED
+        )
+    )
+    count = 0
+    for message in messages:
+        services.retry_message(message, now)
+        count += 1
+    return count

@@ -1,7 +1,7 @@
 """feed cache: each feed's built text, and the generation that invalidates it
 
 Revision ID: 17c_feed_cache
-Revises: editions_13b
+Revises: (chained at merge, see down_revision)
 Create Date: 2026-12-02 05:05:00
 
 """

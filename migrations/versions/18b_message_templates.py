@@ -1,7 +1,7 @@
 """Message templates staff can edit per edition and language; a decision's personal note
 
 Revision ID: 18b_message_templates
-Revises: editions_13b
+Revises: (chained at merge, see down_revision)
 
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import coordination.core.types
 
 revision = "18b_message_templates"
-down_revision = "editions_13b"
+down_revision = "17c_feed_cache"
 branch_labels = None
 depends_on = None
 

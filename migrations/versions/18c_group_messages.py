@@ -1,7 +1,7 @@
 """group messages, mail preferences, delivery events and suppressions
 
 Revision ID: 18c_group_messages
-Revises: editions_13b
+Revises: (chained at merge, see down_revision)
 Create Date: 2026-12-02 05:00:00
 
 """
@@ -13,7 +13,7 @@ import coordination.core.types
 
 # revision identifiers, used by Alembic.
 revision = "18c_group_messages"
-down_revision = "editions_13b"
+down_revision = "18b_message_templates"
 branch_labels = None
 depends_on = None
 

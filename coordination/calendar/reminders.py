@@ -19,10 +19,12 @@ from coordination.extensions import db
 from coordination.notifications.agenda import (
     PlannedMessage,
     Recipient,
+    SentMessage,
     active_holds,
     is_held,
     register_planner,
 )
+from coordination.notifications.models import OutboxMessage
 from coordination.notifications.services import queue_planned
 from coordination.stops.models import Stop, StopStatus
 
@@ -220,6 +222,45 @@ def send_due_reminders(now: datetime) -> int:
     return queue_planned([item for item in planned if not is_held(item, holds)], now)
 
 
+def sent_stop_reminders(
+    edition_ids: list[int], since: datetime, until: datetime
+) -> list[SentMessage]:
+    """The stop reminders of these editions queued in (since, until], from the outbox."""
+    stops = {
+        stop.id: stop
+        for stop in db.session.scalars(select(Stop).where(Stop.edition_id.in_(edition_ids)))
+    }
+    rules = lead_times_for(list(edition_ids))
+    rows = []
+    for message in db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.idempotency_key.startswith("reminder:stop:"),
+            OutboxMessage.created_at > since,
+            OutboxMessage.created_at <= until,
+        )
+        .order_by(OutboxMessage.created_at)
+    ):
+        # reminder:stop:<stop>:user:<user>:P<days>D:<start>
+        parts = message.idempotency_key.split(":")
+        stop = stops.get(int(parts[2])) if parts[2].isdigit() else None
+        if stop is None:
+            continue
+        lead = int(parts[5][1:-1]) if parts[5][1:-1].isdigit() else -1
+        audiences = [a for a, days in rules[stop.edition_id].items() if lead in days]
+        audience = audiences[0] if len(audiences) == 1 else ""
+        rows.append(
+            SentMessage(KIND, audience, stop.id, f"{audience}:{parts[5]}", stop.title, message)
+        )
+    return rows
+
+
 def register_planners() -> None:
     """Declare the stop reminders to the agenda of messages."""
-    register_planner(KIND, _l("Stop reminders"), plan_stop_reminders)
+    register_planner(
+        KIND,
+        _l("Stop reminders"),
+        plan_stop_reminders,
+        sent_stop_reminders,
+        {"hosts": _l("Hosts and applicants"), "partners": _l("Partners of the clubs")},
+    )

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from coordination.extensions import db
-from coordination.notifications.models import MessageHold
+from coordination.notifications.models import MessageHold, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,39 @@ class PlannedMessage:
 
 #: planner(edition_ids, start, end, now) -> planned messages with start < planned_at <= end.
 Planner = Callable[[list[int], datetime | None, datetime, datetime], list[PlannedMessage]]
+#: sent(edition_ids, since, until) -> SentMessage of the messages already queued.
+Sent = Callable[[list[int], datetime, datetime], list["SentMessage"]]
 _PLANNERS: dict[str, Planner] = {}
+_SENT: dict[str, Sent] = {}
 KINDS: dict[str, object] = {}
+AUDIENCES: dict[str, object] = {}
 
 
-def register_planner(kind: str, label, planner: Planner) -> None:
-    """Declare a kind of automated message and the function that plans it."""
+@dataclass(frozen=True)
+class SentMessage:
+    """One message of a kind already in the outbox, with what the agenda shows of it."""
+
+    kind: str
+    audience: str
+    stop_id: int | None
+    item: str
+    label: str
+    message: OutboxMessage
+
+
+def register_planner(kind: str, label, planner: Planner, sent: Sent, audiences: dict) -> None:
+    """Declare a kind of automated message, the function that plans it and the one that
+    finds those already queued; `audiences` names its audiences."""
     _PLANNERS[kind] = planner
+    _SENT[kind] = sent
     KINDS[kind] = label
+    AUDIENCES.update(audiences)
+
+
+def sent_messages(edition_id: int, since: datetime, until: datetime) -> list[SentMessage]:
+    """An edition's automated messages queued in (since, until], by time."""
+    rows = [row for sent in _SENT.values() for row in sent([edition_id], since, until)]
+    return sorted(rows, key=lambda row: row.message.created_at)
 
 
 def planned_messages(
@@ -125,3 +150,13 @@ def holds_of(edition_id: int) -> list[MessageHold]:
             .order_by(MessageHold.released_at.is_not(None), MessageHold.held_at.desc())
         )
     )
+
+
+def preview(item: PlannedMessage):
+    """The message as its first recipient will get it, in their language (or None)."""
+    from coordination.notifications.rendering import render_email
+
+    if not item.recipients or item.context is None:
+        return None
+    recipient = item.recipients[0]
+    return render_email(item.template, recipient.locale, item.context(recipient, item.planned_at))

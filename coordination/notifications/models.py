@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.core.clock import utcnow
 from coordination.extensions import db
@@ -107,3 +107,6 @@ class MessageHold(db.Model):
     held_at: Mapped[datetime] = mapped_column(default=utcnow)
     released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     released_at: Mapped[datetime | None]
+
+    held_by = relationship("User", foreign_keys=[held_by_id])
+    released_by = relationship("User", foreign_keys=[released_by_id])

@@ -31,7 +31,7 @@ def test_the_agenda_shows_sent_and_planned_messages_with_recipients_and_preview(
     page = client.get(f"/equipe/courriels/agenda/{stop.edition.slug}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Sent" in html and "Planned" in html
+    assert "Sent" in html and "Coming" in html
     assert people["member"].email in html  # a partner of the 2-day reminder
     assert "host@saint-quentin.example" in html
     assert "Étape de Saint-Quentin" in html
@@ -71,7 +71,7 @@ def test_staff_hold_a_planned_message_with_a_reason_and_release_it(client, agend
     hold = db.session.scalar(select(MessageHold))
     assert (hold.held_by_id, hold.reason, hold.item) == (staff.id, "Venue", "hosts:P7D")
     html = client.get(f"/equipe/courriels/agenda/{slug}").get_data(as_text=True)
-    assert "Held" in html and "Venue" in html
+    assert "On hold" in html and "Venue" in html
     send_due_reminders(stop.starts_at - timedelta(days=7))
     from coordination.notifications.models import OutboxMessage
 

@@ -111,6 +111,7 @@ def _pages(role: str, ids: dict) -> list[str]:
             f"/etapes/{ids['stop']}/participants/emargement",
             "/observatoire",
             "/equipe/courriels/",
+            f"/equipe/courriels/agenda/{ids['slug']}",
             *([f"/equipe/courriels/{ids['message']}"] if ids["message"] else []),
             *signed_in,
         ],

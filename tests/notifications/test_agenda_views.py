@@ -92,3 +92,23 @@ def test_a_hold_for_a_stop_of_another_edition_is_refused(client, agenda_setup):
     assert answer.status_code == 200
     assert db.session.scalar(select(MessageHold)) is None
     assert client.get("/equipe/courriels/agenda/nope").status_code == 404
+
+
+def test_the_demo_agenda_shows_the_coming_weeks_messages_and_a_hold(app, db_session):
+    from coordination.core.clock import utcnow
+    from coordination.demo import load_demo_data
+    from coordination.notifications import agenda
+    from coordination.stops.models import Stop
+
+    now = utcnow()
+    load_demo_data(now)
+    launch = db.session.scalar(select(Stop).where(Stop.title.startswith("Lancement")))
+    planned = agenda.planned_messages(launch.edition_id, now, now + timedelta(weeks=4), now)
+    assert {(i.stop_id, i.item) for i in planned} >= {
+        (launch.id, "hosts:P7D"),
+        (launch.id, "partners:P14D"),
+        (launch.id, "partners:P2D"),
+    }
+    assert all(item.recipients for item in planned if item.stop_id == launch.id)
+    holds = agenda.active_holds([launch.id])
+    assert [i.item for i in planned if agenda.is_held(i, holds)] == ["partners:P2D"]

@@ -243,7 +243,9 @@ def sent_stop_reminders(
     ):
         # reminder:stop:<stop>:user:<user>:P<days>D:<start>
         parts = message.idempotency_key.split(":")
-        stop = stops.get(int(parts[2])) if parts[2].isdigit() else None
+        if len(parts) < 6 or parts[3] != "user" or not parts[2].isdigit():
+            continue  # participants' reminders share the prefix; theirs is another kind
+        stop = stops.get(int(parts[2]))
         if stop is None:
             continue
         lead = int(parts[5][1:-1]) if parts[5][1:-1].isdigit() else -1

@@ -49,6 +49,7 @@ def create_app(config: Config | None = None) -> Flask:
     _register_security_headers(app)
     _register_cli(app)
     _register_digest_sections(app)
+    _register_message_planners()
 
     from coordination.calendar.receivers import connect as connect_calendar
     from coordination.core.errors import register_error_handlers
@@ -201,6 +202,15 @@ def _register_cli(app: Flask) -> None:
     from coordination.cli import register_commands
 
     register_commands(app)
+
+
+def _register_message_planners() -> None:
+    """Each domain's planners of automated messages, for the agenda (notifications/agenda)."""
+    from coordination.calendar.reminders import register_planners as calendar_planners
+    from coordination.participants.reminders import register_planners as participant_planners
+
+    calendar_planners()
+    participant_planners()
 
 
 def _register_digest_sections(app: Flask) -> None:

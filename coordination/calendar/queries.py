@@ -135,3 +135,65 @@ def club_stop_conditions(club_id: int) -> list:
         club_territories.c.club_id == club_id
     )
     return [Stop.territory_id.in_(territory_ids), PUBLIC_STOP]
+
+
+def stops_audiences(stops: list[Stop]) -> dict[tuple[int, str], list[User]]:
+    """Both reminder audiences of many stops in a fixed number of queries, whatever their
+    number: (stop id, "hosts") -> hosts with an account, then applicants; (stop id,
+    "partners") -> approved contacts, then leads, of the clubs covering the territory.
+    Load stops with their application's members (selectinload) to keep it bounded."""
+    emails = {email for stop in stops for email in stop.host_emails}
+    by_email = (
+        {
+            user.email.lower(): user
+            for user in db.session.scalars(select(User).where(User.email.in_(emails)))
+        }
+        if emails
+        else {}
+    )
+    territory_ids = {stop.territory_id for stop in stops if stop.territory_id is not None}
+    clubs_of_territory: dict[int, set[int]] = {}
+    contacts: dict[int, list[User]] = {}
+    leads: dict[int, list[User]] = {}
+    if territory_ids:
+        for club_id, territory_id in db.session.execute(
+            select(club_territories.c.club_id, club_territories.c.territory_id).where(
+                club_territories.c.territory_id.in_(territory_ids)
+            )
+        ):
+            clubs_of_territory.setdefault(territory_id, set()).add(club_id)
+        club_ids = {club for clubs in clubs_of_territory.values() for club in clubs}
+        if club_ids:
+            for club_id, user in db.session.execute(
+                select(Membership.club_id, User)
+                .join(PartnerContact, PartnerContact.user_id == User.id)
+                .join(Membership, Membership.organisation_id == PartnerContact.organisation_id)
+                .where(
+                    Membership.club_id.in_(club_ids),
+                    Membership.status == MembershipStatus.APPROVED,
+                    PartnerContact.is_approved.is_(True),
+                )
+            ):
+                contacts.setdefault(club_id, []).append(user)
+            for club_id, user in db.session.execute(
+                select(club_leads.c.club_id, User)
+                .join(club_leads, club_leads.c.user_id == User.id)
+                .where(club_leads.c.club_id.in_(club_ids))
+            ):
+                leads.setdefault(club_id, []).append(user)
+    audiences: dict[tuple[int, str], list[User]] = {}
+    for stop in stops:
+        hosts = [
+            by_email[email]
+            for email in (
+                (contact.get("email") or "").strip().lower() for contact in stop.host_contacts or []
+            )
+            if email in by_email
+        ]
+        members = list(stop.application.members) if stop.application else []
+        audiences[(stop.id, "hosts")] = list(dict.fromkeys([*hosts, *members]))
+        clubs = clubs_of_territory.get(stop.territory_id, set())
+        people = sorted({u for c in clubs for u in contacts.get(c, [])}, key=lambda u: u.id)
+        heads = sorted({u for c in clubs for u in leads.get(c, [])}, key=lambda u: u.id)
+        audiences[(stop.id, "partners")] = list(dict.fromkeys([*people, *heads]))
+    return audiences

@@ -198,3 +198,27 @@ class DeliveryEvent(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
     occurred_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MessageHold(db.Model):
+    """Staff hold one planned message (`item`) or a whole kind of one stop: not queued."""
+
+    __tablename__ = "message_holds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    stop_id: Mapped[int] = mapped_column(ForeignKey("stops.id", ondelete="CASCADE"), index=True)
+    #: The kind held, e.g. "stop_reminder".
+    kind: Mapped[str] = mapped_column(String(40))
+    #: One planned message (its agenda reference, e.g. "hosts:P7D"); empty: the whole kind.
+    item: Mapped[str] = mapped_column(String(100), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    held_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    held_at: Mapped[datetime] = mapped_column(default=utcnow)
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    released_at: Mapped[datetime | None]
+
+    held_by = relationship("User", foreign_keys=[held_by_id])
+    released_by = relationship("User", foreign_keys=[released_by_id])

@@ -149,3 +149,35 @@ def retry_message(message: OutboxMessage, now: datetime) -> None:
     message.status = MessageStatus.PENDING
     message.next_attempt_at = now
     message.attempts = 0
+
+
+def queue_planned(items, now: datetime) -> int:
+    """Queue planned messages (see agenda.py), one per recipient and key (no commit)."""
+    keys = [recipient.key for item in items for recipient in item.recipients]
+    existing = set()
+    for chunk in range(0, len(keys), 500):
+        existing |= set(
+            db.session.scalars(
+                select(OutboxMessage.idempotency_key).where(
+                    OutboxMessage.idempotency_key.in_(keys[chunk : chunk + 500])
+                )
+            )
+        )
+    queued = 0
+    for item in items:
+        for recipient in item.recipients:
+            if recipient.key in existing:
+                queued += 1
+                continue
+            queue_email(
+                key=recipient.key,
+                template=item.template,
+                to_email=recipient.email,
+                to_name=recipient.name,
+                locale=recipient.locale,
+                user_id=recipient.user_id,
+                context=item.context(recipient, now),
+                now=now,
+            )
+            queued += 1
+    return queued

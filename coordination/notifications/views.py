@@ -1,19 +1,28 @@
 """Staff pages: the outbox, one message, retry."""
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import HiddenField
 
 from coordination.auth.forms import ConfirmLinkForm
 from coordination.auth.models import Role
 from coordination.core import listing
-from coordination.core.clock import utcnow
+from coordination.core.clock import to_local, utcnow
 from coordination.core.permissions import role_required
 from coordination.extensions import db
-from coordination.notifications import feedback, lists, services
-from coordination.notifications.models import MESSAGE_STATUS_LABELS, MessageStatus, OutboxMessage
+from coordination.notifications import agenda, feedback, lists, services
+from coordination.notifications.models import (
+    MESSAGE_STATUS_LABELS,
+    MessageHold,
+    MessageStatus,
+    OutboxMessage,
+)
 from coordination.notifications.secrets import staff_copy
 
 
@@ -116,6 +125,134 @@ def retry(message_id: int):
         db.session.commit()
         flash(_("The message will be sent again shortly."), "success")
     return redirect(url_for("notifications.message", message_id=message.id))
+
+
+# --- The agenda of an edition's automated messages ----------------------------------------
+
+AGENDA_MAX_WEEKS = 12
+PREVIEWS_PER_PAGE = 40
+
+
+def _edition_or_404(slug: str):
+    from coordination.campaigns.models import Edition
+
+    edition = db.session.scalar(select(Edition).where(Edition.slug == slug))
+    if edition is None:
+        abort(404)
+    return edition
+
+
+@bp.route("/agenda/<slug>")
+@role_required(Role.STAFF)
+def agenda_page(slug: str):
+    edition = _edition_or_404(slug)
+    now = utcnow()
+    kind = request.args.get("kind", "")
+    kind = kind if kind in agenda.KINDS else ""
+    audience = request.args.get("audience", "")
+    audience = audience if audience in agenda.AUDIENCES else ""
+    weeks = min(max(request.args.get("weeks", 4, type=int) or 4, 1), AGENDA_MAX_WEEKS)
+    span = timedelta(days=7 * weeks)
+
+    def keep(row) -> bool:
+        return (not kind or row.kind == kind) and (not audience or row.audience == audience)
+
+    planned = [i for i in agenda.planned_messages(edition.id, now, now + span, now) if keep(i)]
+    sent = [row for row in agenda.sent_messages(edition.id, now - span, now) if keep(row)]
+    holds = agenda.active_holds({item.stop_id for item in planned if item.stop_id})
+    days: dict = {}
+    for row in _sent_groups(sent):
+        days.setdefault(to_local(row["at"]).date(), {"sent": [], "planned": []})["sent"].append(row)
+    for number, item in enumerate(planned):
+        days.setdefault(to_local(item.planned_at).date(), {"sent": [], "planned": []})[
+            "planned"
+        ].append(
+            {
+                "item": item,
+                "held": agenda.is_held(item, holds),
+                "preview": agenda.preview(item) if number < PREVIEWS_PER_PAGE else None,
+            }
+        )
+    return render_template(
+        "notifications/agenda.html",
+        edition=edition,
+        days=sorted(days.items()),
+        kinds=agenda.KINDS,
+        audiences=agenda.AUDIENCES,
+        kind=kind,
+        audience=audience,
+        weeks=weeks,
+        max_weeks=AGENDA_MAX_WEEKS,
+        holds=agenda.holds_of(edition.id),
+        stops={stop.id: stop for stop in _stops_of(edition.id)},
+        form=ConfirmLinkForm(),
+    )
+
+
+def _sent_groups(rows) -> list[dict]:
+    """Sent messages gathered per kind, item, stop and minute, for the timeline."""
+    groups: dict = {}
+    for row in rows:
+        at = row.message.created_at.replace(second=0, microsecond=0)
+        key = (row.kind, row.item, row.stop_id, at)
+        group = groups.setdefault(key, {"row": row, "at": at, "messages": []})
+        group["messages"].append(row.message)
+    return list(groups.values())
+
+
+def _stops_of(edition_id: int):
+    from coordination.stops.models import Stop
+
+    return db.session.scalars(select(Stop).where(Stop.edition_id == edition_id))
+
+
+@bp.route("/agenda/<slug>/suspendre", methods=["POST"])
+@role_required(Role.STAFF)
+def agenda_hold(slug: str):
+    edition = _edition_or_404(slug)
+    form = ConfirmLinkForm()
+    stop_id = request.form.get("stop_id", type=int)
+    stop_ids = {stop.id for stop in _stops_of(edition.id)}
+    reason = (request.form.get("reason") or "").strip()
+    if not form.validate_on_submit() or stop_id not in stop_ids:
+        flash(_("This message could not be held; reload the page and try again."), "error")
+    elif not reason:
+        flash(_("Say why the message is held."), "error")
+    elif request.form.get("kind") not in agenda.KINDS:
+        flash(_("This message could not be held; reload the page and try again."), "error")
+    else:
+        agenda.hold(
+            edition_id=edition.id,
+            stop_id=stop_id,
+            kind=request.form["kind"],
+            item=(request.form.get("item") or "")[:100],
+            reason=reason[:2000],
+            by=current_user,
+            now=utcnow(),
+        )
+        db.session.commit()
+        flash(_("Held: it will not be sent until released."), "success")
+    return redirect(url_for("notifications.agenda_page", slug=slug))
+
+
+@bp.route("/agenda/<slug>/lever/<int:hold_id>", methods=["POST"])
+@role_required(Role.STAFF)
+def agenda_release(slug: str, hold_id: int):
+    edition = _edition_or_404(slug)
+    row = db.session.get(MessageHold, hold_id)
+    if row is None or row.edition_id != edition.id:
+        abort(404)
+    if ConfirmLinkForm().validate_on_submit():
+        agenda.release(row, current_user, utcnow())
+        db.session.commit()
+        flash(
+            _(
+                "Released: it goes at its time; one whose time has passed goes within"
+                " minutes if the stop is still ahead."
+            ),
+            "success",
+        )
+    return redirect(url_for("notifications.agenda_page", slug=slug))
 
 
 # The group-message pages live beside; importing them adds their routes to this blueprint.

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import selectinload
 
 from coordination.calendar.events import stop_event
 from coordination.calendar.ics import Person, build_invitation
@@ -349,56 +348,6 @@ def reminder_due_at(stop: Stop) -> datetime:
     return shift_local_days(stop.starts_at, -REMINDER_DAYS)
 
 
-def send_reminders(now: datetime) -> int:
-    """Remind registered participants of confirmed stops starting within two days."""
-    # A day's margin in SQL (daylight saving); the exact Paris-time rule below.
-    stops = [
-        stop
-        for stop in db.session.scalars(
-            select(Stop).where(
-                Stop.status == StopStatus.CONFIRMED,
-                Stop.starts_at > now,
-                Stop.starts_at <= now + timedelta(days=REMINDER_DAYS + 1),
-            )
-        )
-        if reminder_due_at(stop) <= now
-        and (stop.confirmed_at is None or stop.confirmed_at <= reminder_due_at(stop))
-    ]
-    if not stops:
-        return 0
-    registrations = db.session.scalars(
-        select(Registration)
-        .options(selectinload(Registration.stop))
-        .where(
-            Registration.stop_id.in_([s.id for s in stops]),
-            Registration.cancelled_at.is_(None),
-        )
-        .order_by(Registration.id)
-    ).all()
-    queued = 0
-    for registration in registrations:
-        stop = registration.stop
-        # Who registered inside the reminder window just had a confirmation.
-        if registration.registered_at > reminder_due_at(stop):
-            continue
-        queue_email(
-            key=reminder_key(stop, registration, REMINDER_DAYS),
-            template="participants/reminder",
-            to_email=registration.email,
-            to_name=registration.name,
-            locale=registration.locale,
-            context={
-                "registration": registration,
-                "stop": stop,
-                "days_left": (to_local(stop.starts_at).date() - to_local(now).date()).days,
-                "url": manage_url(registration),
-            },
-            now=now,
-        )
-        queued += 1
-    return queued
-
-
 from coordination.participants.identifiers import (  # noqa: E402, F401  (moved; callers keep services.x)
     NAF_PATTERN,
     NAF_SECTIONS,
@@ -421,3 +370,4 @@ from coordination.participants.questionnaires import (  # noqa: E402, F401  (mov
     send_questionnaires,
     submit_answers,
 )
+from coordination.participants.reminders import send_reminders  # noqa: E402, F401

@@ -127,6 +127,7 @@ def _pages(role: str, ids: dict) -> list[str]:
             f"/etapes/{ids['stop']}/participants/emargement",
             "/observatoire",
             "/equipe/courriels/",
+            f"/equipe/courriels/agenda/{ids['slug']}",
             *([f"/equipe/courriels/{ids['message']}"] if ids["message"] else []),
             f"/equipe/courriels/editions/{ids['edition']}/textes",
             f"/equipe/courriels/editions/{ids['edition']}/textes/campaigns--decision_accepted/fr",

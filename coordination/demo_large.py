@@ -67,7 +67,7 @@ class DemoPlan:
     def scaled(self, factor: float) -> "DemoPlan":
         """The same plan at a fraction of its size (for tests), never below the small demo."""
         return replace(
-            self, **{f.name: max(4, round(getattr(self, f.name) * factor)) for f in fields(self)}
+            self, **{f.name: max(6, round(getattr(self, f.name) * factor)) for f in fields(self)}
         )
 
 

@@ -3,6 +3,7 @@
 import re
 from datetime import datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from coordination.core import listing
@@ -54,13 +55,40 @@ def outbox_query(state: listing.ListState) -> Select:
     return query.order_by(order, OutboxMessage.id.desc())
 
 
-def kinds() -> list[str]:
-    """The templates the outbox holds, for the kind filter."""
-    return list(
-        db.session.scalars(
-            select(OutboxMessage.template).distinct().order_by(OutboxMessage.template)
-        )
+#: What staff read for each kind of message (its template), in the outbox's kind filter.
+KIND_LABELS = {
+    "auth/invitation": _l("Account invitation"),
+    "auth/login_link": _l("Sign-in link"),
+    "calendar/cancellation": _l("Stop cancelled"),
+    "calendar/invitation": _l("Stop invitation"),
+    "calendar/reminder": _l("Stop reminder"),
+    "campaigns/decision_accepted": _l("Decision: accepted"),
+    "campaigns/decision_rejected": _l("Decision: not retained"),
+    "campaigns/decision_waitlisted": _l("Decision: waiting list"),
+    "campaigns/draft_reminder": _l("Draft reminder"),
+    "campaigns/submitted": _l("Application received"),
+    "clubs/confirm_registration": _l("Club registration to confirm"),
+    "clubs/contact_added": _l("Contact added to an organisation"),
+    "clubs/membership_approved": _l("Club membership approved"),
+    "clubs/membership_rejected": _l("Club membership refused"),
+    "notifications/digest": _l("Digest"),
+    "notifications/group": _l("Message to a group"),
+    "notifications/test": _l("Test message"),
+    "participants/cancelled": _l("Registration cancelled"),
+    "participants/confirmation": _l("Registration confirmed"),
+    "participants/offer": _l("Seat offered"),
+    "participants/questionnaire": _l("Needs questionnaire"),
+    "participants/reminder": _l("Participant reminder"),
+    "participants/stop_changed": _l("Stop changed"),
+}
+
+
+def kinds() -> list[tuple[str, str]]:
+    """The templates the outbox holds, with the name staff read, for the kind filter."""
+    templates = db.session.scalars(
+        select(OutboxMessage.template).distinct().order_by(OutboxMessage.template)
     )
+    return [(template, str(KIND_LABELS.get(template, template))) for template in templates]
 
 
 def bulk_retry(ids: list[int], now: datetime) -> int:

@@ -96,7 +96,8 @@ ICS_FILENAME = "invite.ics"
 def with_ics_copy(attachments: list[Attachment] | None, calendar_ics: str) -> list[Attachment]:
     """The attachments plus an invite.ics copy of the calendar part, as the invitations say."""
     attachments = list(attachments or [])
-    if not any(a.filename == ICS_FILENAME for a in attachments):
+    # A caller that attaches its own .ics copy (any name) keeps it alone: never two files.
+    if not any(a.filename.lower().endswith(".ics") for a in attachments):
         # Clients that ignore the text/calendar alternative (webmail, some phones) still
         # offer the file; application/ics keeps them from showing the event twice.
         data = encode_attachment(calendar_ics.encode("utf-8"))

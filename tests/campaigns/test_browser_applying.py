@@ -113,7 +113,7 @@ def test_contact_drafts_leaves_returns_uploads_submits_and_staff_sees_it(
     form.locator("input[name=expected_smes]").fill("40")
     form.locator("textarea[name=motivation]").fill("Le pôle aéronautique")
     # Saved as typed: the autosave answers and the status line says so.
-    expect(page.locator("#save-status")).to_contain_text(re.compile(r"\d\d:\d\d"))
+    expect(page.locator("#save-status")).to_contain_text(re.compile(r"\d{1,2}\s?h\s?\d\d"))
 
     # Leave (sign out) and come back through a new link: the draft is there.
     page.get_by_role("banner").locator("form[action='/deconnexion'] button").click()

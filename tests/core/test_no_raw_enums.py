@@ -60,6 +60,8 @@ RAW = re.compile(
 def _visible_text(page: str) -> str:
     page = re.sub(r"(?is)<(script|style|code|pre|template)\b.*?</\1>", " ", page)
     page = re.sub(r"(?s)<!--.*?-->", " ", page)
+    # A part marked as English (the other language's preview of a wording) is English.
+    page = re.sub(r'(?is)<(section|div|article|p)\b[^>]*\blang="en"[^>]*>.*?</\1>', " ", page)
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 

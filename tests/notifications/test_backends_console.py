@@ -70,7 +70,13 @@ def test_console_eml_keeps_calendar_and_attachment(app, db_session, now, tmp_pat
     [path] = tmp_path.iterdir()
     mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert mail.get_content_type() == "multipart/mixed"
-    alternative, image = mail.iter_parts()
+    # The calendar part, then the picture, then the invite.ics copy every invitation carries.
+    alternative, image, ics_copy = mail.iter_parts()
+    assert (ics_copy.get_filename(), ics_copy.get_content_type()) == (
+        "invite.ics",
+        "application/ics",
+    )
+    assert ics_copy.get_payload(decode=True) == ICS.encode()
     assert [p.get_content_type() for p in alternative.iter_parts()] == [
         "text/plain",
         "text/html",

@@ -26,7 +26,7 @@ def test_staff_write_to_a_stops_participants(
     form.locator("input[name=email]").fill(email)
     form.locator("input[type=password]").fill("correct horse battery")
     form.locator("button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/(\?.*)?$"))
+    page.wait_for_url(re.compile(r".*/mes-taches$"))
 
     page.goto(live_server(f"/etapes/{stop_id}"))
     page.get_by_test_id("write-to-participants").click()

@@ -1,13 +1,12 @@
-"""Decisions and their release, draft reminders and the CSV export."""
+"""Decisions and their release and the CSV export (draft reminders: reminders.py)."""
 
 import csv
 import io
 import statistics
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from coordination.auth.models import User
 from coordination.campaigns import queries
@@ -18,15 +17,12 @@ from coordination.campaigns.models import (
     ApplicationStatus,
     Call,
     Decision,
-    application_members,
 )
 from coordination.campaigns.reviewing import score_summary
 from coordination.campaigns.services import CampaignError, answer_rows
-from coordination.core.clock import shift_local_days
 from coordination.core.formatting import spreadsheet_datetime
 from coordination.core.urls import external_url
 from coordination.extensions import db
-from coordination.notifications.models import OutboxMessage
 from coordination.notifications.services import queue_email_to
 
 # --- Decisions ------------------------------------------------------------------------
@@ -86,85 +82,6 @@ def release_decisions(call: Call, now: datetime, staff: User | None = None) -> i
         call.decisions_released_at = now
     db.session.flush()
     return len(released)
-
-
-# --- Reminders ------------------------------------------------------------------------
-
-#: Lead times of the draft reminders in calendar days, nearest first, as in their keys.
-REMINDER_LEADS = {"P1D": 1, "P7D": 7}
-
-
-def draft_reminder_due(call: Call, now: datetime) -> tuple[str, datetime] | None:
-    """The nearest draft reminder of a call reached at `now` (its lead and time), if any."""
-    for lead, days in REMINDER_LEADS.items():
-        moment = shift_local_days(call.closes_at, -days)
-        if moment <= now:
-            return lead, moment
-    return None
-
-
-def send_draft_reminders(now: datetime) -> int:
-    """Remind the members of drafts 7 days and 1 day before the deadline, each once."""
-    queued = 0
-    # A day's margin in SQL (daylight saving); draft_reminder_due has the exact rule.
-    calls = db.session.scalars(
-        select(Call).where(Call.closes_at > now, Call.closes_at <= now + timedelta(days=8))
-    )
-    for call in calls:
-        # Only the nearest lead time reached: a draft begun 3 days out gets no "7 days" mail.
-        reached = draft_reminder_due(call, now)
-        if reached is None:
-            continue
-        lead, moment = reached
-        joined = {
-            (row.application_id, row.user_id): row.joined_at
-            for row in db.session.execute(
-                select(application_members)
-                .join(Application, Application.id == application_members.c.application_id)
-                .where(
-                    Application.call_id == call.id,
-                    Application.status == ApplicationStatus.DRAFT,
-                )
-            )
-        }
-        drafts = db.session.scalars(
-            select(Application).where(
-                Application.call_id == call.id, Application.status == ApplicationStatus.DRAFT
-            )
-        )
-        for application in drafts:
-            for member in application.members:
-                # Who began or joined the draft after the reminder's time had no need of it.
-                joined_at = joined.get((application.id, member.id))
-                if joined_at is not None and joined_at > moment:
-                    continue
-                key = f"campaigns:draft-reminder:{application.id}:user:{member.id}:{lead}"
-                if _already_queued(key):
-                    continue
-                queue_email_to(
-                    member,
-                    key=key,
-                    template="campaigns/draft_reminder",
-                    context={
-                        "user": member,
-                        "call": call,
-                        "lead": lead,
-                        "url": external_url("campaigns.call_detail", call_id=call.id),
-                    },
-                    now=now,
-                )
-                queued += 1
-    db.session.flush()
-    return queued
-
-
-def _already_queued(key: str) -> bool:
-    return (
-        db.session.scalar(
-            select(func.count(OutboxMessage.id)).where(OutboxMessage.idempotency_key == key)
-        )
-        > 0
-    )
 
 
 # --- Export ---------------------------------------------------------------------------

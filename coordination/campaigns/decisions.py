@@ -7,6 +7,9 @@ from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from coordination.auth.models import User
 from coordination.campaigns import queries
@@ -23,7 +26,14 @@ from coordination.campaigns.services import CampaignError, answer_rows
 from coordination.core.formatting import spreadsheet_datetime
 from coordination.core.urls import external_url
 from coordination.extensions import db
-from coordination.notifications.services import queue_email_to
+from coordination.notifications.agenda import (
+    PlannedMessage,
+    Recipient,
+    SentMessage,
+    register_planner,
+)
+from coordination.notifications.models import OutboxMessage
+from coordination.notifications.services import queue_planned
 
 # --- Decisions ------------------------------------------------------------------------
 
@@ -64,24 +74,126 @@ def decision_template(application: Application) -> str:
     return f"campaigns/decision_{application.decision}"
 
 
+RELEASE_KIND = "decision_release"
+RELEASE_AUDIENCE = "applicants"
+DECISION_KEY_PREFIX = "campaigns:decision:"
+
+
+def _pending_of(edition_ids=None, call_ids=None) -> list[Application]:
+    """Submitted applications with a decision not released yet, members loaded, by id."""
+    query = (
+        select(Application)
+        .join(Call, Call.id == Application.call_id)
+        .options(selectinload(Application.members), selectinload(Application.call))
+        .where(
+            Application.status == ApplicationStatus.SUBMITTED,
+            Application.decision.is_not(None),
+            Application.decision_released_at.is_(None),
+        )
+        .order_by(Application.id)
+    )
+    if edition_ids is not None:
+        query = query.where(Call.edition_id.in_(edition_ids))
+    if call_ids is not None:
+        query = query.where(Application.call_id.in_(call_ids))
+    return list(db.session.scalars(query))
+
+
+def _release_items(applications: list[Application]) -> list[PlannedMessage]:
+    """One message waiting for release per call and decision, each member a recipient."""
+    groups: dict[tuple[int, str], list[Application]] = {}
+    for application in applications:
+        groups.setdefault((application.call_id, application.decision), []).append(application)
+    items = []
+    for (_call_id, decision), group in groups.items():
+        call = group[0].call
+        who = {f"{DECISION_KEY_PREFIX}{a.id}:user:{m.id}": (a, m) for a in group for m in a.members}
+
+        def context(recipient, now, who=who):
+            return decision_context(*who[recipient.key])
+
+        items.append(
+            PlannedMessage(
+                kind=RELEASE_KIND,
+                audience=RELEASE_AUDIENCE,
+                planned_at=None,  # when staff release the call's decisions
+                edition_id=call.edition_id,
+                stop_id=None,
+                item=f"{RELEASE_AUDIENCE}:{decision}",
+                template=decision_template(group[0]),
+                label=call.title,
+                recipients=[
+                    Recipient(
+                        email=m.email, name=m.name or "", locale=m.locale, key=key, user_id=m.id
+                    )
+                    for key, (_a, m) in who.items()
+                ],
+                context=context,
+            )
+        )
+    return items
+
+
+def plan_decision_releases(edition_ids, start, end, now) -> list[PlannedMessage]:
+    """The decisions waiting for staff to release them (agenda planner: no time; read only)."""
+    return _release_items(_pending_of(edition_ids=edition_ids))
+
+
 def release_decisions(call: Call, now: datetime, staff: User | None = None) -> int:
     """Release every pending decision of a call together: each member gets an email."""
-    released = pending_decisions(call)
+    released = _pending_of(call_ids=[call.id])
+    queue_planned(
+        _release_items(released), now, reply_to=staff.email if staff is not None else None
+    )
     for application in released:
         application.decision_released_at = now
-        for member in application.members:
-            queue_email_to(
-                member,
-                key=f"campaigns:decision:{application.id}:user:{member.id}",
-                template=decision_template(application),
-                reply_to=staff.email if staff is not None else None,
-                context=decision_context(application, member),
-                now=now,
-            )
     if released:
         call.decisions_released_at = now
     db.session.flush()
     return len(released)
+
+
+def sent_decision_releases(edition_ids, since, until) -> list[SentMessage]:
+    """The decision messages of these editions queued in (since, until], from the outbox."""
+    titles = {
+        application_id: title
+        for application_id, title in db.session.execute(
+            select(Application.id, Call.title)
+            .join(Call, Call.id == Application.call_id)
+            .where(Call.edition_id.in_(edition_ids))
+        )
+    }
+    rows = []
+    for message in db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.idempotency_key.startswith(DECISION_KEY_PREFIX),
+            OutboxMessage.created_at > since,
+            OutboxMessage.created_at <= until,
+        )
+        .order_by(OutboxMessage.created_at)
+    ):
+        # campaigns:decision:<application>:user:<user>
+        parts = message.idempotency_key.split(":")
+        if len(parts) < 5 or not parts[2].isdigit() or int(parts[2]) not in titles:
+            continue
+        decision = message.template.removeprefix("campaigns/decision_")
+        item = f"{RELEASE_AUDIENCE}:{decision}"
+        rows.append(
+            SentMessage(RELEASE_KIND, RELEASE_AUDIENCE, None, item, titles[int(parts[2])], message)
+        )
+    return rows
+
+
+def register_planners() -> None:
+    """Declare the decision releases to the agenda of messages."""
+    register_planner(
+        RELEASE_KIND,
+        _l("Decisions to release"),
+        plan_decision_releases,
+        sent_decision_releases,
+        {RELEASE_AUDIENCE: _l("Members of the applications")},
+    )
 
 
 # --- Export ---------------------------------------------------------------------------

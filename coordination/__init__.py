@@ -207,10 +207,18 @@ def _register_cli(app: Flask) -> None:
 def _register_message_planners() -> None:
     """Each domain's planners of automated messages, for the agenda (notifications/agenda)."""
     from coordination.calendar.reminders import register_planners as calendar_planners
+    from coordination.campaigns.decisions import register_planners as decision_planners
+    from coordination.campaigns.reminders import register_planners as campaign_planners
+    from coordination.participants.questionnaire_plan import (
+        register_planners as questionnaire_planners,
+    )
     from coordination.participants.reminders import register_planners as participant_planners
 
     calendar_planners()
     participant_planners()
+    campaign_planners()
+    questionnaire_planners()
+    decision_planners()
 
 
 def _register_digest_sections(app: Flask) -> None:

@@ -1,13 +1,15 @@
-"""Decisions and their release, draft reminders and the CSV export."""
+"""Decisions and their release and the CSV export (draft reminders: reminders.py)."""
 
 import csv
 import io
 import statistics
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from coordination.auth.models import User
 from coordination.campaigns import queries
@@ -18,16 +20,20 @@ from coordination.campaigns.models import (
     ApplicationStatus,
     Call,
     Decision,
-    application_members,
 )
 from coordination.campaigns.reviewing import score_summary
 from coordination.campaigns.services import CampaignError, answer_rows
-from coordination.core.clock import shift_local_days
 from coordination.core.formatting import spreadsheet_datetime
 from coordination.core.urls import external_url
 from coordination.extensions import db
+from coordination.notifications.agenda import (
+    PlannedMessage,
+    Recipient,
+    SentMessage,
+    register_planner,
+)
 from coordination.notifications.models import OutboxMessage
-from coordination.notifications.services import queue_email_to
+from coordination.notifications.services import queue_planned
 
 # --- Decisions ------------------------------------------------------------------------
 
@@ -68,102 +74,125 @@ def decision_template(application: Application) -> str:
     return f"campaigns/decision_{application.decision}"
 
 
+RELEASE_KIND = "decision_release"
+RELEASE_AUDIENCE = "applicants"
+DECISION_KEY_PREFIX = "campaigns:decision:"
+
+
+def _pending_of(edition_ids=None, call_ids=None) -> list[Application]:
+    """Submitted applications with a decision not released yet, members loaded, by id."""
+    query = (
+        select(Application)
+        .join(Call, Call.id == Application.call_id)
+        .options(selectinload(Application.members), selectinload(Application.call))
+        .where(
+            Application.status == ApplicationStatus.SUBMITTED,
+            Application.decision.is_not(None),
+            Application.decision_released_at.is_(None),
+        )
+        .order_by(Application.id)
+    )
+    if edition_ids is not None:
+        query = query.where(Call.edition_id.in_(edition_ids))
+    if call_ids is not None:
+        query = query.where(Application.call_id.in_(call_ids))
+    return list(db.session.scalars(query))
+
+
+def _release_items(applications: list[Application]) -> list[PlannedMessage]:
+    """One message waiting for release per call and decision, each member a recipient."""
+    groups: dict[tuple[int, str], list[Application]] = {}
+    for application in applications:
+        groups.setdefault((application.call_id, application.decision), []).append(application)
+    items = []
+    for (_call_id, decision), group in groups.items():
+        call = group[0].call
+        who = {f"{DECISION_KEY_PREFIX}{a.id}:user:{m.id}": (a, m) for a in group for m in a.members}
+
+        def context(recipient, now, who=who):
+            return decision_context(*who[recipient.key])
+
+        items.append(
+            PlannedMessage(
+                kind=RELEASE_KIND,
+                audience=RELEASE_AUDIENCE,
+                planned_at=None,  # when staff release the call's decisions
+                edition_id=call.edition_id,
+                stop_id=None,
+                item=f"{RELEASE_AUDIENCE}:{decision}",
+                template=decision_template(group[0]),
+                label=call.title,
+                recipients=[
+                    Recipient(
+                        email=m.email, name=m.name or "", locale=m.locale, key=key, user_id=m.id
+                    )
+                    for key, (_a, m) in who.items()
+                ],
+                context=context,
+            )
+        )
+    return items
+
+
+def plan_decision_releases(edition_ids, start, end, now) -> list[PlannedMessage]:
+    """The decisions waiting for staff to release them (agenda planner: no time; read only)."""
+    return _release_items(_pending_of(edition_ids=edition_ids))
+
+
 def release_decisions(call: Call, now: datetime, staff: User | None = None) -> int:
     """Release every pending decision of a call together: each member gets an email."""
-    released = pending_decisions(call)
+    released = _pending_of(call_ids=[call.id])
+    queue_planned(
+        _release_items(released), now, reply_to=staff.email if staff is not None else None
+    )
     for application in released:
         application.decision_released_at = now
-        for member in application.members:
-            queue_email_to(
-                member,
-                key=f"campaigns:decision:{application.id}:user:{member.id}",
-                template=decision_template(application),
-                reply_to=staff.email if staff is not None else None,
-                context=decision_context(application, member),
-                now=now,
-            )
     if released:
         call.decisions_released_at = now
     db.session.flush()
     return len(released)
 
 
-# --- Reminders ------------------------------------------------------------------------
-
-#: Lead times of the draft reminders in calendar days, nearest first, as in their keys.
-REMINDER_LEADS = {"P1D": 1, "P7D": 7}
-
-
-def draft_reminder_due(call: Call, now: datetime) -> tuple[str, datetime] | None:
-    """The nearest draft reminder of a call reached at `now` (its lead and time), if any."""
-    for lead, days in REMINDER_LEADS.items():
-        moment = shift_local_days(call.closes_at, -days)
-        if moment <= now:
-            return lead, moment
-    return None
-
-
-def send_draft_reminders(now: datetime) -> int:
-    """Remind the members of drafts 7 days and 1 day before the deadline, each once."""
-    queued = 0
-    # A day's margin in SQL (daylight saving); draft_reminder_due has the exact rule.
-    calls = db.session.scalars(
-        select(Call).where(Call.closes_at > now, Call.closes_at <= now + timedelta(days=8))
-    )
-    for call in calls:
-        # Only the nearest lead time reached: a draft begun 3 days out gets no "7 days" mail.
-        reached = draft_reminder_due(call, now)
-        if reached is None:
+def sent_decision_releases(edition_ids, since, until) -> list[SentMessage]:
+    """The decision messages of these editions queued in (since, until], from the outbox."""
+    titles = {
+        application_id: title
+        for application_id, title in db.session.execute(
+            select(Application.id, Call.title)
+            .join(Call, Call.id == Application.call_id)
+            .where(Call.edition_id.in_(edition_ids))
+        )
+    }
+    rows = []
+    for message in db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.idempotency_key.startswith(DECISION_KEY_PREFIX),
+            OutboxMessage.created_at > since,
+            OutboxMessage.created_at <= until,
+        )
+        .order_by(OutboxMessage.created_at)
+    ):
+        # campaigns:decision:<application>:user:<user>
+        parts = message.idempotency_key.split(":")
+        if len(parts) < 5 or not parts[2].isdigit() or int(parts[2]) not in titles:
             continue
-        lead, moment = reached
-        joined = {
-            (row.application_id, row.user_id): row.joined_at
-            for row in db.session.execute(
-                select(application_members)
-                .join(Application, Application.id == application_members.c.application_id)
-                .where(
-                    Application.call_id == call.id,
-                    Application.status == ApplicationStatus.DRAFT,
-                )
-            )
-        }
-        drafts = db.session.scalars(
-            select(Application).where(
-                Application.call_id == call.id, Application.status == ApplicationStatus.DRAFT
-            )
+        decision = message.template.removeprefix("campaigns/decision_")
+        item = f"{RELEASE_AUDIENCE}:{decision}"
+        rows.append(
+            SentMessage(RELEASE_KIND, RELEASE_AUDIENCE, None, item, titles[int(parts[2])], message)
         )
-        for application in drafts:
-            for member in application.members:
-                # Who began or joined the draft after the reminder's time had no need of it.
-                joined_at = joined.get((application.id, member.id))
-                if joined_at is not None and joined_at > moment:
-                    continue
-                key = f"campaigns:draft-reminder:{application.id}:user:{member.id}:{lead}"
-                if _already_queued(key):
-                    continue
-                queue_email_to(
-                    member,
-                    key=key,
-                    template="campaigns/draft_reminder",
-                    context={
-                        "user": member,
-                        "call": call,
-                        "lead": lead,
-                        "url": external_url("campaigns.call_detail", call_id=call.id),
-                    },
-                    now=now,
-                )
-                queued += 1
-    db.session.flush()
-    return queued
+    return rows
 
 
-def _already_queued(key: str) -> bool:
-    return (
-        db.session.scalar(
-            select(func.count(OutboxMessage.id)).where(OutboxMessage.idempotency_key == key)
-        )
-        > 0
+def register_planners() -> None:
+    """Declare the decision releases to the agenda of messages."""
+    register_planner(
+        RELEASE_KIND,
+        _l("Decisions to release"),
+        plan_decision_releases,
+        sent_decision_releases,
+        {RELEASE_AUDIENCE: _l("Members of the applications")},
     )
 
 

@@ -345,14 +345,11 @@ def answer_rows(application: Application, locale: str) -> list[tuple[str, str]]:
 
 
 from coordination.campaigns.decisions import (  # noqa: E402, F401  (moved; callers keep services.x)
-    REMINDER_LEADS,
     decision_context,
     decision_template,
-    draft_reminder_due,
     export_csv,
     pending_decisions,
     release_decisions,
-    send_draft_reminders,
     set_decision,
 )
 from coordination.campaigns.files import (  # noqa: E402, F401  (moved; callers keep services.x)
@@ -360,6 +357,11 @@ from coordination.campaigns.files import (  # noqa: E402, F401  (moved; callers 
     file_path,
     store_file,
     upload_folder,
+)
+from coordination.campaigns.reminders import (  # noqa: E402, F401  (moved; callers keep services.x)
+    REMINDER_LEADS,
+    draft_reminder_due,
+    send_draft_reminders,
 )
 from coordination.campaigns.reviewing import (  # noqa: E402, F401  (moved; callers keep services.x)
     ScoreSummary,

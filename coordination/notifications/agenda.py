@@ -28,7 +28,8 @@ class PlannedMessage:
 
     kind: str
     audience: str
-    planned_at: datetime
+    #: None for a message waiting for a staff action (a decision release): no time yet.
+    planned_at: datetime | None
     edition_id: int
     stop_id: int | None
     #: The item's reference within its stop and kind ("hosts:P7D"): what a hold names.
@@ -40,7 +41,8 @@ class PlannedMessage:
     context: Callable[[Recipient, datetime], dict] | None = None
 
 
-#: planner(edition_ids, start, end, now) -> planned messages with start < planned_at <= end.
+#: planner(edition_ids, start, end, now) -> planned messages with start < planned_at <= end,
+#: and those waiting for staff (planned_at None) whatever the window.
 Planner = Callable[[list[int], datetime | None, datetime, datetime], list[PlannedMessage]]
 #: sent(edition_ids, since, until) -> SentMessage of the messages already queued.
 Sent = Callable[[list[int], datetime, datetime], list["SentMessage"]]
@@ -77,16 +79,29 @@ def sent_messages(edition_id: int, since: datetime, until: datetime) -> list[Sen
     return sorted(rows, key=lambda row: row.message.created_at)
 
 
-def planned_messages(
+def planned_and_pending(
     edition_id: int, start: datetime | None, end: datetime, now: datetime
-) -> list[PlannedMessage]:
-    """Every automated message of an edition planned in (start, end], by time."""
+) -> tuple[list[PlannedMessage], list[PlannedMessage]]:
+    """An edition's automated messages planned in (start, end], by time, and those waiting
+    for a staff action (no time), by kind."""
     items = [
         item
         for kind, planner in _PLANNERS.items()
         for item in planner([edition_id], start, end, now)
     ]
-    return sorted(items, key=lambda item: (item.planned_at, item.kind, item.audience))
+    timed = [item for item in items if item.planned_at is not None]
+    pending = [item for item in items if item.planned_at is None]
+    return (
+        sorted(timed, key=lambda item: (item.planned_at, item.kind, item.audience)),
+        sorted(pending, key=lambda item: (item.kind, item.label, item.item)),
+    )
+
+
+def planned_messages(
+    edition_id: int, start: datetime | None, end: datetime, now: datetime
+) -> list[PlannedMessage]:
+    """Every automated message of an edition planned in (start, end], by time."""
+    return planned_and_pending(edition_id, start, end, now)[0]
 
 
 def active_holds(stop_ids) -> dict[tuple[int, str], set[str]]:
@@ -152,11 +167,13 @@ def holds_of(edition_id: int) -> list[MessageHold]:
     )
 
 
-def preview(item: PlannedMessage):
+def preview(item: PlannedMessage, now: datetime | None = None):
     """The message as its first recipient will get it, in their language (or None)."""
     from coordination.notifications.rendering import render_email
 
     if not item.recipients or item.context is None:
         return None
     recipient = item.recipients[0]
-    return render_email(item.template, recipient.locale, item.context(recipient, item.planned_at))
+    return render_email(
+        item.template, recipient.locale, item.context(recipient, item.planned_at or now)
+    )

@@ -152,8 +152,9 @@ def retry_message(message: OutboxMessage, now: datetime) -> None:
     message.attempts = 0
 
 
-def queue_planned(items, now: datetime) -> int:
-    """Queue planned messages (see agenda.py), one per recipient and key (no commit)."""
+def queue_planned(items, now: datetime, **fields) -> int:
+    """Queue planned messages (see agenda.py), one per recipient and key (no commit);
+    `fields` go to every message (reply_to)."""
     keys = [recipient.key for item in items for recipient in item.recipients]
     existing = set()
     for chunk in range(0, len(keys), 500):
@@ -179,6 +180,7 @@ def queue_planned(items, now: datetime) -> int:
                 user_id=recipient.user_id,
                 context=item.context(recipient, now),
                 now=now,
+                **fields,
             )
             queued += 1
     return queued

@@ -157,7 +157,11 @@ def agenda_page(slug: str):
     def keep(row) -> bool:
         return (not kind or row.kind == kind) and (not audience or row.audience == audience)
 
-    planned = [i for i in agenda.planned_messages(edition.id, now, now + span, now) if keep(i)]
+    planned, pending = agenda.planned_and_pending(edition.id, now, now + span, now)
+    planned = [item for item in planned if keep(item)]
+    pending = [
+        {"item": item, "preview": agenda.preview(item, now)} for item in pending if keep(item)
+    ]
     sent = [row for row in agenda.sent_messages(edition.id, now - span, now) if keep(row)]
     holds = agenda.active_holds({item.stop_id for item in planned if item.stop_id})
     days: dict = {}
@@ -177,6 +181,7 @@ def agenda_page(slug: str):
         "notifications/agenda.html",
         edition=edition,
         days=sorted(days.items()),
+        pending=pending,
         kinds=agenda.KINDS,
         audiences=agenda.AUDIENCES,
         kind=kind,

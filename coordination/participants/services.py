@@ -357,17 +357,18 @@ from coordination.participants.identifiers import (  # noqa: E402, F401  (moved;
     normalise_naf,
     read_token,
 )
+from coordination.participants.questionnaire_plan import (  # noqa: E402, F401
+    send_questionnaires,
+)
 from coordination.participants.questionnaires import (  # noqa: E402, F401  (moved; callers keep services.x)
     QUESTIONNAIRE_REMINDER_DAYS,
     QUESTIONNAIRE_WINDOW_DAYS,
     _due_at,
-    _questionnaire_email,
     add_question,
     get_or_create_questionnaire,
     questionnaire_for,
     remove_question,
     response_of,
-    send_questionnaires,
     submit_answers,
 )
 from coordination.participants.reminders import send_reminders  # noqa: E402, F401

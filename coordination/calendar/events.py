@@ -11,10 +11,12 @@ MEETING_STATUS = {
 }
 
 
-def meeting_event(meeting: ClubMeeting, with_link: bool = True) -> CalendarEvent:
+def meeting_event(
+    meeting: ClubMeeting, with_link: bool = True, build_url=external_url
+) -> CalendarEvent:
     """A club meeting as a calendar event (`with_link=False` leaves out the online link,
-    which is for members only)."""
-    url = external_url("clubs.club_page", slug=meeting.club.slug)
+    which is for members only; `build_url`: `external_url` or a faster equivalent)."""
+    url = build_url("clubs.club_page", slug=meeting.club.slug)
     online_url = meeting.online_url.strip() if with_link else ""
     description = "\n\n".join(part for part in (meeting.agenda.strip(), online_url, url) if part)
     return CalendarEvent(
@@ -51,9 +53,9 @@ def stop_summary(stop) -> str:
     return f"{programme} — {stop.city or stop.title}"
 
 
-def stop_event(stop) -> CalendarEvent:
-    """A stop of the tour as a calendar event."""
-    url = external_url("stops.stop_page", stop_id=stop.id)
+def stop_event(stop, build_url=external_url) -> CalendarEvent:
+    """A stop of the tour as a calendar event (`build_url` as for `meeting_event`)."""
+    url = build_url("stops.stop_page", stop_id=stop.id)
     place = ", ".join(p for p in (stop.venue_name, stop.venue_address, stop.city) if p)
     agenda = "\n".join(
         f"{item.starts_on.strftime('%H:%M') + ' ' if item.starts_on else ''}{item.title}"

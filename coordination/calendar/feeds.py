@@ -8,6 +8,7 @@ two builds of the same data share it. The built text is kept in the database
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from coordination.calendar import events as calendar_events
 from coordination.calendar.ics import build_feed
 from coordination.clubs.models import Club, ClubMeeting
+from coordination.core.urls import external_url_builder
 from coordination.extensions import db
 from coordination.stops.models import Stop
 
@@ -64,17 +66,21 @@ def fingerprint(content: FeedContent) -> str:
 def render(content: FeedContent) -> bytes:
     """Build the feed's bytes (the same data always gives the same bytes)."""
     items = []
+    build_url = external_url_builder()
+    club_urls = lru_cache(maxsize=None)(build_url)  # many meetings share a club
     if content.meeting_conditions is not None:
         meetings = db.session.scalars(
             select(ClubMeeting)
             .options(joinedload(ClubMeeting.club))
             .where(*content.meeting_conditions)
         )
-        items += [calendar_events.meeting_event(m) for m in meetings]
+        items += [calendar_events.meeting_event(m, build_url=club_urls) for m in meetings]
     if content.stop_conditions is not None:
         stops = db.session.scalars(
-            select(Stop).options(selectinload(Stop.agenda_items)).where(*content.stop_conditions)
+            select(Stop)
+            .options(selectinload(Stop.agenda_items), selectinload(Stop.edition))
+            .where(*content.stop_conditions)
         )
         keep = content.keep_stop or (lambda stop: True)
-        items += [calendar_events.stop_event(s) for s in stops if keep(s)]
+        items += [calendar_events.stop_event(s, build_url=build_url) for s in stops if keep(s)]
     return build_feed(content.name, items, current_app.config["TIMEZONE"])

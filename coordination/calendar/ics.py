@@ -2,12 +2,15 @@
 invitations alike. Same input, same bytes: no "now", no random UID, no set ordering.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
+
+from coordination.calendar import ics_text
 
 PRODID = "-//InnovENT-E//Coordination platform//FR"
 REFRESH = timedelta(hours=6)
@@ -81,15 +84,84 @@ def _event_component(event: CalendarEvent, zone: ZoneInfo) -> Event:
 def _add_timezones(calendar: Calendar, events: list[CalendarEvent]) -> None:
     if not events:
         return
+    first, last = _year_range(events)
+    calendar.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last, 1, 1))
+
+
+def _year_range(events: list[CalendarEvent]) -> tuple[int, int]:
     # A fixed, data-derived range keeps the VTIMEZONE (and so the bytes) stable.
     # Clamped: a date typed far off must not break every feed that carries it.
     first = max(min(e.starts_at for e in events).year, 1971)
     last = min(max(e.ends_at for e in events).year, 9998)
-    calendar.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1))
+    return first, last + 1
+
+
+def _event_text(event: CalendarEvent, zone: ZoneInfo, tzid: str) -> str:
+    """One VEVENT as text: the properties of `_event_component`, in icalendar's order."""
+    if event.status not in STATUSES:
+        raise ValueError(f"unknown status {event.status!r}")
+    line, escape = ics_text.line, ics_text.escape_text
+    changed = ics_text.utc_stamp(event.changed_at)
+    parts = [
+        "BEGIN:VEVENT\r\n",
+        line("SUMMARY", escape(event.summary)),
+        line(f"DTSTART;TZID={tzid}", ics_text.local_stamp(event.starts_at, zone)),
+        line(f"DTEND;TZID={tzid}", ics_text.local_stamp(event.ends_at, zone)),
+        line("DTSTAMP", changed),
+        line("UID", escape(event.uid)),
+        line("SEQUENCE", str(int(event.sequence))),
+    ]
+    if event.categories:
+        parts.append(line("CATEGORIES", ",".join(escape(c) for c in event.categories)))
+    if event.description:
+        parts.append(line("DESCRIPTION", escape(event.description)))
+    if event.geo is not None:
+        parts.append(line("GEO", f"{float(event.geo[0])};{float(event.geo[1])}"))
+    parts.append(line("LAST-MODIFIED", changed))
+    if event.location:
+        parts.append(line("LOCATION", escape(event.location)))
+    parts.append(line("STATUS", event.status))
+    if event.url:
+        parts.append(line("URL", event.url))
+    parts.append("END:VEVENT\r\n")
+    return "".join(parts)
 
 
 def build_feed(name: str, events: Iterable[CalendarEvent], timezone: str = "Europe/Paris") -> bytes:
-    """A subscription feed: no METHOD, NAME once, refresh hints, events in a stable order."""
+    """A subscription feed: no METHOD, NAME once, refresh hints, events in a stable order.
+    Written as text (`ics_text`), the same bytes as `build_feed_objects`."""
+    zone = ZoneInfo(timezone)
+    ordered = sorted(events, key=lambda e: (e.starts_at, e.uid))
+    timezones = ics_text.vtimezone(timezone, *_year_range(ordered)) if ordered else ""
+    if ordered and not timezones:
+        # A zone icalendar writes as UTC ("Z", no VTIMEZONE): rare, left to icalendar.
+        return build_feed_objects(name, ordered, timezone)
+    line, escape = ics_text.line, ics_text.escape_text
+    refresh = vDuration(REFRESH).to_ical().decode()
+    # As icalendar wrote it (and parses it back): unescaped, but always on one line.
+    calendar_name = " ".join(part for part in re.split(r"[\r\n]+", name) if part)
+    parts = [
+        "BEGIN:VCALENDAR\r\n",
+        line("VERSION", "2.0"),
+        line("PRODID", escape(PRODID)),
+        line("CALSCALE", "GREGORIAN"),
+        line("NAME", calendar_name),
+        line("X-WR-CALNAME", calendar_name),
+        line("REFRESH-INTERVAL;VALUE=DURATION", refresh),
+        line("X-PUBLISHED-TTL", refresh),
+        line("X-WR-TIMEZONE", escape(timezone)),
+        timezones,
+        *(_event_text(event, zone, timezone) for event in ordered),
+        "END:VCALENDAR\r\n",
+    ]
+    return "".join(parts).encode("utf-8")
+
+
+def build_feed_objects(
+    name: str, events: Iterable[CalendarEvent], timezone: str = "Europe/Paris"
+) -> bytes:
+    """The same feed built with icalendar objects (the reference `build_feed` is checked
+    against, and its fallback)."""
     zone = ZoneInfo(timezone)
     ordered = sorted(events, key=lambda e: (e.starts_at, e.uid))
     calendar = Calendar()

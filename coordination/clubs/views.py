@@ -372,6 +372,7 @@ def partners_export():
 
 from coordination.clubs import (  # noqa: E402, F401  (same blueprint)
     bulk_views,
+    member_list_views,
     partner_list_views,
     partner_views,
 )

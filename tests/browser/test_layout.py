@@ -128,6 +128,7 @@ def _pages(role: str, ids: dict) -> list[str]:
             f"/etapes/{ids['stop']}/modifier",
             f"/etapes/{ids['stop']}/participants",
             f"/etapes/{ids['stop']}/participants/emargement",
+            f"/etapes/{ids['stop']}/participants/tableau?sort=-present",
             "/observatoire",
             "/equipe/courriels/",
             f"/equipe/courriels/agenda/{ids['slug']}",

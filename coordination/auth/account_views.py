@@ -5,17 +5,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from coordination.auth import accounts, queries
+from coordination.auth import accounts, lists, queries
 from coordination.auth.forms import ROLE_LABELS, ConfirmLinkForm, InviteForm, RolesForm
 from coordination.auth.models import AccountAction, Role, User
 from coordination.auth.views import bp
+from coordination.core import listing
 from coordination.core.clock import utcnow
 from coordination.core.permissions import role_required
 from coordination.extensions import db
 from coordination.notifications import preferences
 from coordination.notifications.feedback import lift_suppression
-
-PER_PAGE = 25
 
 ACTION_LABELS = {
     AccountAction.CREATED: _l("Account created"),
@@ -49,25 +48,13 @@ def _helpers() -> dict:
 @bp.route("/equipe/comptes")
 @role_required(Role.STAFF)
 def account_list():
-    # NUL cannot go into a PostgreSQL string: drop it rather than fail.
-    text = request.args.get("q", "")[:200].replace("\x00", "")
-    role = request.args.get("role", "")
-    role = role if role in set(Role) else ""
-    state = request.args.get("state", "")
-    state = state if state in ("active", "inactive") else ""
-    page = db.paginate(
-        queries.accounts_query(text, role, state),
-        page=_page_number(),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    state = listing.read_state(lists.ACCOUNTS, request.args)
+    page = listing.paginate(lists.accounts_list_query(state), state)
     organisations = queries.organisations_of([user.id for user in page.items])
     return render_template(
         "auth/accounts.html",
-        page=page,
-        q=text,
-        role=role,
         state=state,
+        page=page,
         organisations=organisations,
         **_helpers(),
     )

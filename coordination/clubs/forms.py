@@ -349,3 +349,9 @@ class BulkDecisionForm(FlaskForm):
     def validate_reason(self, field):
         if self.decision.data == "reject" and not (field.data or "").strip():
             raise ValidationError(_("Say why the request is rejected."))
+
+
+class SelectionForm(FlaskForm):
+    """A staff list's bulk form: the chosen ids come as `ids`, the filters as `back`."""
+
+    back = HiddenField()

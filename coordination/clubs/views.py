@@ -270,18 +270,6 @@ def meeting_edit(slug: str, meeting_id: int):
 # --- Partners (staff) ------------------------------------------------------------------------
 
 
-@bp.route("/equipe/partenaires/")
-@role_required(Role.STAFF)
-def partner_list():
-    query = request.args.get("q", "")[:MAX_QUERY_LENGTH].strip()
-    return render_template(
-        "clubs/partners.html",
-        partners=queries.all_partners(query),
-        duplicates=queries.duplicate_name_keys(),
-        query=query,
-    )
-
-
 @bp.route("/equipe/partenaires/<int:organisation_id>/fusionner", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def partner_merge(organisation_id: int):
@@ -364,10 +352,8 @@ def members_export(slug: str):
     return _csv_response(f"membres-{club.slug}.csv", [*_PARTNER_HEADER, _l("Member since")], rows)
 
 
-@bp.route("/equipe/partenaires/export.csv")
-@role_required(Role.STAFF)
-def partners_export():
-    partners = queries.all_partners()
+def partners_csv(partners: list[PartnerOrganisation], filename: str) -> Response:
+    """Partner organisations as a spreadsheet, with the clubs each is a member of."""
     rows = [
         [
             *_partner_cells(p),
@@ -375,7 +361,18 @@ def partners_export():
         ]
         for p in partners
     ]
-    return _csv_response("partenaires.csv", [*_PARTNER_HEADER, _l("Clubs")], rows)
+    return _csv_response(filename, [*_PARTNER_HEADER, _l("Clubs")], rows)
 
 
-from coordination.clubs import bulk_views, partner_views  # noqa: E402, F401  (same blueprint)
+@bp.route("/equipe/partenaires/export.csv")
+@role_required(Role.STAFF)
+def partners_export():
+    return partners_csv(queries.all_partners(), "partenaires.csv")
+
+
+from coordination.clubs import (  # noqa: E402, F401  (same blueprint)
+    bulk_views,
+    member_list_views,
+    partner_list_views,
+    partner_views,
+)

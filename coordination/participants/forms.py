@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -226,3 +227,9 @@ def parse_answers(questions, formdata, locale: str) -> tuple[dict, dict, dict]:
             else:
                 answers[key] = raw
     return answers, typed, errors
+
+
+class SelectionForm(FlaskForm):
+    """The participants table's bulk form: the chosen ids come as `ids`, the filters as `back`."""
+
+    back = HiddenField()

@@ -403,3 +403,6 @@ def observatory_export():
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="observatoire-reponses.csv"'},
     )
+
+
+from coordination.participants import list_views  # noqa: E402, F401  (same blueprint)

@@ -21,27 +21,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import event, inspect, select  # noqa: E402
+from sqlalchemy import event, inspect  # noqa: E402
 
 from config import Config  # noqa: E402
 from coordination import create_app  # noqa: E402
-from coordination.campaigns.models import (  # noqa: E402
-    Application,
-    Call,
-    Edition,
-    EditionStatus,
-    Review,
-)
-from coordination.clubs.models import Club  # noqa: E402
 from coordination.core.clock import utcnow  # noqa: E402
 from coordination.demo import DEMO_PASSWORD  # noqa: E402
 from coordination.demo_large import load_large_demo  # noqa: E402
 from coordination.extensions import db  # noqa: E402
-from coordination.notifications.models import OutboxMessage  # noqa: E402
 from coordination.participants.models import Registration  # noqa: E402
-from coordination.stops.models import Stop  # noqa: E402
 from coordination.territories.services import load_reference_data  # noqa: E402
-from tests.browser.test_layout import ACCOUNTS, _pages  # noqa: E402
+from tests.browser.test_layout import ACCOUNTS, _pages, demo_ids  # noqa: E402
 
 TARGET_P95_MS = 300
 TARGET_QUERIES = 25
@@ -65,28 +55,8 @@ def _prepare() -> None:
 
 
 def _ids() -> dict:
-    """The same ids as the layout test, on the large demo; the stop is the busiest one."""
-    coming = db.session.scalars(
-        select(Edition)
-        .where(Edition.status == EditionStatus.PLANNED)
-        .order_by(Edition.starts_on.desc())
-    ).first()
-    call = db.session.scalars(select(Call).where(Call.edition_id == coming.id)).first()
-    stop = db.session.scalars(select(Stop).order_by(Stop.starts_at)).first()
-    club = db.session.scalars(select(Club).order_by(Club.id)).first()
-    application = db.session.scalars(select(Application).order_by(Application.id)).first()
-    review = db.session.scalars(select(Review).order_by(Review.id)).first()
-    message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
-    return {
-        "slug": coming.slug,
-        "stop_slug": stop.edition.slug,
-        "call": call.id,
-        "stop": stop.id,
-        "club": club.slug,
-        "application": application.id if application else None,
-        "review": review.id if review else None,
-        "message": message.id if message else None,
-    }
+    """The layout test's own ids (one list of pages and ids for both), on the large demo."""
+    return demo_ids()
 
 
 def _measure(app, role: str, paths: list[str], repeat: int, counter: list[int]) -> list[tuple]:

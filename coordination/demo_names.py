@@ -6,6 +6,9 @@ import random
 from coordination.clubs.models import PartnerKind
 from coordination.core.text import search_key
 
+#: One seed for every generator of the full-size demo: the same demo on every run.
+SEED = 2019
+
 FIRST_NAMES = [
     "Camille",
     "Claire",

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from coordination.extensions import db
-from coordination.territories.services import (
+from coordination.territories.importing import (
     TerritoryFileError,
     TerritoryImportReport,
     import_territories,

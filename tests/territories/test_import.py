@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from coordination.territories.models import Territory
-from coordination.territories.services import (
+from coordination.territories.importing import (
     ImportedTerritory,
     SkippedRow,
     TerritoryFileError,
@@ -15,6 +14,7 @@ from coordination.territories.services import (
     import_territory_file,
     read_territory_file,
 )
+from coordination.territories.models import Territory
 
 #: Three territories built from real EPCIs and communes (UTF-8 with BOM, CRLF, ";").
 #: The codes are made up in the official style; the file gives no région column.

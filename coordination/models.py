@@ -9,6 +9,7 @@ from coordination.notifications import models as notifications_models  # noqa: F
 from coordination.notifications.models import DigestRun, OutboxMessage  # noqa: F401
 from coordination.participants import models as participants_models  # noqa: F401
 from coordination.planner import models as planner_models  # noqa: F401
+from coordination.programmes import models as programmes_models  # noqa: F401
 from coordination.stops import models as stops_models  # noqa: F401
 from coordination.territories.models import (  # noqa: F401
     Commune,

@@ -1,0 +1,1 @@
+"""Open programmes: a week of innovation made of partners' events, and one-day forums."""

@@ -61,8 +61,17 @@ def is_staff(user) -> bool:
 
 
 def is_local_host(user, stop: Stop) -> bool:
-    """A territory contact named among the stop's hosts, or a member of its application."""
-    if not (user and user.is_authenticated and user.has_role(Role.TERRITORY_CONTACT)):
+    """A territory contact named among the stop's hosts, or a member of its application;
+    or an approved partner contact of an organiser of the programme event it came from."""
+    if not (user and user.is_authenticated):
+        return False
+    if user.has_role(Role.PARTNER_CONTACT):
+        # Imported here: the programmes import this module.
+        from coordination.programmes.queries import organises_stop
+
+        if organises_stop(user.id, stop.id):
+            return True
+    if not user.has_role(Role.TERRITORY_CONTACT):
         return False
     if user.email.lower() in stop.host_emails:
         return True

@@ -17,6 +17,7 @@ from coordination.extensions import db
 from coordination.notifications import demo as notifications_demo
 from coordination.participants import demo as participants_demo
 from coordination.planner import demo as planner_demo
+from coordination.programmes import demo as programmes_demo
 from coordination.stops import demo as stops_demo
 from coordination.territories.models import Epci, Territory
 
@@ -61,6 +62,8 @@ def load_demo_data(now: datetime) -> bool:
     participants_demo.load_demo(now)
     editions_demo.load_demo(now)
     notifications_demo.load_demo(now)
+    # Last: the other demos pick "the first coming stop", which must stay the tour's.
+    programmes_demo.load_demo(now)
     db.session.flush()
     return True
 

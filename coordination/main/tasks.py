@@ -10,6 +10,7 @@ from coordination.clubs.queries import next_meetings, organisations_of, pending_
 from coordination.notifications.delivery import paused_until
 from coordination.notifications.queries import failed_count
 from coordination.participants.queries import registration_counts
+from coordination.programmes.queries import organiser_summary
 from coordination.stops.models import StopStatus
 from coordination.stops.queries import agenda_counts, hosted_stops, missing_details
 from coordination.stops.warnings import open_warning_counts
@@ -58,6 +59,7 @@ def partner_tasks(user: User, now: datetime) -> dict:
         "organisations": organisations,
         "meetings": next_meetings(club_ids, now),
         "feeds": [f for f in user_feeds(user, now) if f["url"]],
+        "events": organiser_summary(user, now),
     }
 
 

@@ -169,3 +169,14 @@ def organisations_by_ids(ids: list[int]) -> list[PartnerOrganisation]:
     return list(
         db.session.scalars(select(PartnerOrganisation).where(PartnerOrganisation.id.in_(ids)))
     )
+
+
+def organiser_summary(user, now: datetime) -> dict:
+    """For "my tasks": the organiser's events waiting on them, and the calls open now."""
+    events = my_events(user)
+    return {
+        "drafts": sum(1 for e in events if e.status == EventStatus.DRAFT),
+        "returned": sum(1 for e in events if e.status == EventStatus.RETURNED),
+        "published": sum(1 for e in events if e.status == EventStatus.PUBLISHED),
+        "calls": open_calls(now),
+    }

@@ -45,7 +45,7 @@ COMMUNES = [
     "59009",  # Villeneuve-d'Ascq
 ]
 
-U, S, C, A, O = (
+U, S, C, A, OT = (
     PartnerKind.UNIVERSITY,
     PartnerKind.ENGINEERING_SCHOOL,
     PartnerKind.CHAMBER_OF_COMMERCE,
@@ -73,8 +73,8 @@ ORGANISATIONS = [
     ("Chambre de métiers et de l'artisanat Hauts-de-France (démo)", C),
     ("Technopole numérique de Lille (démo)", A),
     ("Pôle santé et nutrition (démo)", A),
-    ("Centre technique des textiles innovants (démo)", O),
-    ("Centre technique de la mécanique Nord (démo)", O),
+    ("Centre technique des textiles innovants (démo)", OT),
+    ("Centre technique de la mécanique Nord (démo)", OT),
     ("Pôle chimie et matériaux (démo)", A),
     ("Pôle transports et mobilité (démo)", A),
     ("Pôle produits de la mer (démo)", A),
@@ -90,9 +90,9 @@ ORGANISATIONS = [
     ("Maison de l'emploi du Lensois (démo)", PartnerKind.LOCAL_AUTHORITY),
     ("Syndicat des industries mécaniques du Nord (démo)", PartnerKind.EMPLOYERS_BODY),
     ("Union des industries textiles du Nord (démo)", PartnerKind.EMPLOYERS_BODY),
-    ("Laboratoire d'innovation agroalimentaire (démo)", O),
-    ("Plateforme d'essais composites (démo)", O),
-    ("Centre de recherche en robotique (démo)", O),
+    ("Laboratoire d'innovation agroalimentaire (démo)", OT),
+    ("Plateforme d'essais composites (démo)", OT),
+    ("Centre de recherche en robotique (démo)", OT),
     ("Atelier de prototypage de Creil (démo)", PartnerKind.COMPANY),
 ]
 

@@ -54,7 +54,7 @@ class EventForm(FlaskForm):
         _l("Format"), choices=options(FORMAT_LABELS.items()), validators=[InputRequired()]
     )
     audience = StringField(
-        _l("Audience"), filters=[strip], validators=[Optional(), Length(max=300)]
+        _l("Who it is for"), filters=[strip], validators=[Optional(), Length(max=300)]
     )
     day = DateField(_l("Date"), validators=[InputRequired(), WithinPlatformYears()])
     starts = TimeField(_l("Start time (Paris)"), validators=[InputRequired()])

@@ -52,10 +52,10 @@ class EventStatus(enum.StrEnum):
 
 EVENT_STATUS_LABELS = {
     EventStatus.DRAFT: _l("Draft"),
-    EventStatus.SUBMITTED: _l("Submitted"),
+    EventStatus.SUBMITTED: _l("Submitted for review"),
     EventStatus.RETURNED: _l("Sent back"),
     EventStatus.PUBLISHED: _l("Published"),
-    EventStatus.WITHDRAWN: _l("Withdrawn"),
+    EventStatus.WITHDRAWN: _l("Withdrawn from the programme"),
 }
 
 

@@ -22,6 +22,7 @@ from coordination.demo import DEMO_PASSWORD, load_demo_data
 from coordination.extensions import db
 from coordination.notifications.models import OutboxMessage
 from coordination.notifications.preferences import unsubscribe_token
+from coordination.programmes.models import ProgrammeEvent
 from coordination.stops.models import Stop
 
 from .fixtures import SCREENSHOTS
@@ -63,6 +64,15 @@ def demo_ids() -> dict:
     review = db.session.scalars(select(Review).order_by(Review.id)).first()
     message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
     partner = db.session.scalar(select(User).where(User.email == ACCOUNTS["partner"]))
+    events = {
+        e.status: e
+        for e in db.session.scalars(select(ProgrammeEvent).order_by(ProgrammeEvent.id.desc()))
+    }
+    partner_events = {
+        e.status: e
+        for e in db.session.scalars(select(ProgrammeEvent).order_by(ProgrammeEvent.id.desc()))
+        if e.created_by_id == partner.id
+    }
     return {
         "slug": coming.slug,
         "edition": coming.id,
@@ -75,6 +85,12 @@ def demo_ids() -> dict:
         "message": message.id if message else None,
         "partner": partner.id,
         "unsubscribe": unsubscribe_token("p1@example.org"),
+        "week": events["published"].edition_id,
+        "event": events["published"].id,
+        "submitted_event": events["submitted"].id,
+        "partner_draft": partner_events["draft"].id,
+        "partner_returned": partner_events["returned"].id,
+        "partner_published": partner_events["published"].id,
     }
 
 
@@ -138,6 +154,12 @@ def _pages(role: str, ids: dict) -> list[str]:
             "/equipe/courriels/groupes",
             f"/equipe/courriels/groupes/nouveau?group=stop:{ids['stop']}",
             f"/equipe/comptes/{ids['partner']}",
+            f"/gestion/editions/{ids['week']}",
+            f"/gestion/editions/{ids['week']}/appel-evenements",
+            f"/gestion/editions/{ids['week']}/evenements",
+            f"/gestion/editions/{ids['week']}/evenements?status=published&sort=-commune",
+            f"/gestion/evenements/{ids['event']}",
+            f"/gestion/evenements/{ids['submitted_event']}",
             *signed_in,
         ],
         "reviewer": [
@@ -152,7 +174,17 @@ def _pages(role: str, ids: dict) -> list[str]:
             "/observatoire",
             *signed_in,
         ],
-        "partner": ["/partenaire/", f"/clubs/{ids['club']}", "/observatoire", *signed_in],
+        "partner": [
+            "/partenaire/",
+            f"/clubs/{ids['club']}",
+            "/observatoire",
+            "/partenaire/evenements",
+            f"/partenaire/evenements/proposer/{ids['week']}",
+            f"/partenaire/evenements/{ids['partner_draft']}",
+            f"/partenaire/evenements/{ids['partner_returned']}",
+            f"/partenaire/evenements/{ids['partner_published']}",
+            *signed_in,
+        ],
     }
     return pages[role]
 

@@ -206,6 +206,15 @@ def submit_event(event: ProgrammeEvent, by: User, now: datetime) -> None:
     db.session.flush()
 
 
+def _lock(event: ProgrammeEvent) -> None:
+    """Take the event's row (PostgreSQL) and read it again: two staff acting at once on one
+    event act one after the other, and the second sees the first's status."""
+    db.session.execute(
+        select(ProgrammeEvent.id).where(ProgrammeEvent.id == event.id).with_for_update()
+    )
+    db.session.refresh(event)
+
+
 # --- Review -----------------------------------------------------------------------------
 
 
@@ -238,6 +247,7 @@ def _tell_organisers(event: ProgrammeEvent, template: str, by: User, now: dateti
 
 def return_event(event: ProgrammeEvent, comment: str, by: User, now: datetime) -> None:
     """Send a submitted event back to its organisers with a comment (they get an email)."""
+    _lock(event)
     if event.status != EventStatus.SUBMITTED:
         raise EventError(_("Only a submitted event can be sent back."))
     comment = (comment or "").strip()
@@ -281,6 +291,7 @@ def _workshop(stop: Stop) -> Workshop | None:
 def publish_event(event: ProgrammeEvent, by: User | None, now: datetime, comment: str = "") -> Stop:
     """Publish a submitted event: it becomes a confirmed stop of its edition (with one
     workshop holding its capacity when registration is needed); organisers are told."""
+    _lock(event)
     if event.status != EventStatus.SUBMITTED or event.stop_id is not None:
         raise EventError(_("Only a submitted event can be published."))
     stop = stops.create_stop(
@@ -318,6 +329,7 @@ def publish_event(event: ProgrammeEvent, by: User | None, now: datetime, comment
 def withdraw_event(event: ProgrammeEvent, by: User, now: datetime, reason: str = "") -> None:
     """Withdraw an event from the programme; a published one's stop is cancelled (its
     registrants are told by the stops' cancellation)."""
+    _lock(event)
     if event.status == EventStatus.WITHDRAWN:
         raise EventError(_("This event is already withdrawn."))
     if event.stop is not None and event.stop.status in (StopStatus.TENTATIVE, StopStatus.CONFIRMED):

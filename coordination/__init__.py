@@ -54,6 +54,7 @@ def create_app(config: Config | None = None) -> Flask:
     from coordination.calendar.receivers import connect as connect_calendar
     from coordination.core.errors import register_error_handlers
     from coordination.participants.receivers import connect as connect_participants
+    from coordination.programmes.receivers import connect as connect_programmes
 
     connect_calendar()
     from coordination.calendar.cache import FeedFastPath
@@ -62,6 +63,7 @@ def create_app(config: Config | None = None) -> Flask:
     watch_feed_changes()
     app.wsgi_app = FeedFastPath(app, app.wsgi_app)
     connect_participants()
+    connect_programmes()
 
     register_error_handlers(app)
 

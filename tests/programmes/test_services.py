@@ -219,3 +219,17 @@ def test_organisers_host_the_stop(week, make_partner, make_event, staff, now):
     assert is_local_host(user, stop)
     assert not is_local_host(stranger, stop)
     assert not is_local_host(pending, stop)
+
+
+def test_event_follows_its_stop_changed_directly(week, make_partner, make_event, staff, now):
+    from coordination.stops import services as stops
+
+    _user, organisation = make_partner()
+    event = make_event([organisation], status="submitted")
+    stop = services.publish_event(event, staff, now)
+    later = local_datetime(date(2026, 3, 19), time(10, 0))
+    stops.reschedule_stop(stop, later, later + timedelta(hours=2), staff, now)
+    stops.update_stop(stop, {"venue_name": "Amphi B"}, staff, now, local_only=True)
+    assert (event.starts_at, event.venue_name) == (later, "Amphi B")
+    stops.cancel_stop(stop, staff, now, reason="Intempéries")
+    assert event.status == EventStatus.WITHDRAWN and event.review_comment == "Intempéries"

@@ -156,3 +156,49 @@ def test_organiser_edits_published_event(client, sign_in, staff, make_partner, m
     client.post("/deconnexion")
     sign_in(stranger)
     assert client.get(f"/etapes/{stop.id}/participants").status_code == 403
+
+
+def test_staff_send_back_withdraw_and_refused_moves(
+    client, sign_in, staff, make_partner, make_event
+):
+    _user, organisation = make_partner()
+    event = make_event([organisation], status="submitted")
+    sign_in(staff)
+    response = client.post(
+        f"/gestion/evenements/{event.id}/renvoyer", data={"comment": "Précisez l'adresse."}
+    )
+    assert response.status_code == 302
+    db.session.refresh(event)
+    assert event.status == EventStatus.RETURNED and event.review_comment == "Précisez l'adresse."
+    # Publishing a sent-back event is refused with a message, not a 500.
+    response = client.post(f"/gestion/evenements/{event.id}/publier", data={"comment": ""})
+    assert response.status_code == 422 and "Seul un événement soumis" in response.text
+    response = client.post(f"/gestion/evenements/{event.id}/retirer", data={"comment": ""})
+    assert response.status_code == 302
+    db.session.refresh(event)
+    assert event.status == EventStatus.WITHDRAWN
+    assert client.post(f"/gestion/evenements/{event.id}/retirer").status_code == 422
+    assert client.get("/gestion/evenements/999999").status_code == 404
+    assert client.post("/gestion/evenements/1/effacer").status_code == 404
+
+
+def test_call_page_only_for_weeks_of_innovation(client, sign_in, staff, edition):
+    sign_in(staff)
+    assert client.get(f"/gestion/editions/{edition.id}/appel-evenements").status_code == 404
+    assert client.get(f"/gestion/editions/{edition.id}/evenements").status_code == 404
+
+
+def test_proposals_refused_when_the_call_is_closed(
+    client, sign_in, week, make_partner, monkeypatch
+):
+    user, organisation = make_partner()
+    monkeypatch.setattr(views, "utcnow", lambda: datetime(2026, 3, 7, tzinfo=UTC))
+    sign_in(user)
+    page = client.get(f"/partenaire/evenements/proposer/{week.id}")
+    assert (
+        "L’appel à événements est clos." in page.text or "appel à événements est clos" in page.text
+    )
+    data = form_data(organisation_ids=[str(organisation.id)])
+    response = client.post(f"/partenaire/evenements/proposer/{week.id}", data=data)
+    assert response.status_code == 422 and 'value="Atelier robotique"' in response.text
+    assert _events() == []

@@ -15,6 +15,9 @@ from coordination.programmes.models import EventStatus, ProgrammeEvent
 
 bp = Blueprint("programmes", __name__)
 
+#: The event's fields the form shows as they are (times, commune and choices aside).
+EDITABLE = ("title", "format", "audience", "description", "venue_name", "venue_address")
+
 
 def _event_or_404(event_id: int) -> ProgrammeEvent:
     """The event, for its organisers and staff only (404 for anyone else)."""
@@ -31,12 +34,13 @@ def _build_form(event: ProgrammeEvent | None) -> EventForm:
     if request.method == "GET" and event is not None:
         start, end = to_local(event.starts_at), to_local(event.ends_at)
         form = EventForm(
-            obj=event,
+            **{name: getattr(event, name) for name in EDITABLE},
             day=start.date(),
             starts=start.time(),
             ends=end.time(),
             commune_name=event.commune.name if event.commune else "",
             commune_insee=event.commune_insee or "",
+            capacity=event.capacity,
             is_registration_required="1" if event.is_registration_required else "0",
             organisation_ids=[o.id for o in event.organisers],
         )

@@ -202,3 +202,16 @@ def test_proposals_refused_when_the_call_is_closed(
     response = client.post(f"/partenaire/evenements/proposer/{week.id}", data=data)
     assert response.status_code == 422 and 'value="Atelier robotique"' in response.text
     assert _events() == []
+
+
+def test_edit_page_shows_the_event_as_saved(client, sign_in, make_partner, make_event):
+    user, organisation = make_partner()
+    event = make_event([organisation], is_registration_required=False, capacity=None)
+    sign_in(user)
+    html = client.get(f"/partenaire/evenements/{event.id}").get_data(as_text=True)
+    assert '<input checked id="is_registration_required-1"' in html
+    assert 'value="Portes ouvertes du laboratoire"' in html and 'value="14:00"' in html
+    assert (
+        'checked id="organisation_ids-0" name="organisation_ids" type="checkbox" '
+        f'value="{organisation.id}"' in html
+    )

@@ -215,3 +215,18 @@ def test_edit_page_shows_the_event_as_saved(client, sign_in, make_partner, make_
         'checked id="organisation_ids-0" name="organisation_ids" type="checkbox" '
         f'value="{organisation.id}"' in html
     )
+
+
+def test_staff_edit_a_published_event(client, sign_in, staff, make_partner, make_event, now):
+    from coordination.programmes.services import publish_event
+
+    _user, organisation = make_partner()
+    event = make_event([organisation], status="submitted")
+    stop = publish_event(event, staff, now)
+    sign_in(staff)
+    page = client.get(f"/partenaire/evenements/{event.id}")
+    assert page.status_code == 200 and f"/gestion/evenements/{event.id}" in page.text
+    data = form_data(organisation_ids=[str(organisation.id)], venue_name="Amphi C")
+    assert client.post(f"/partenaire/evenements/{event.id}", data=data).status_code == 302
+    db.session.refresh(stop)
+    assert stop.venue_name == "Amphi C"

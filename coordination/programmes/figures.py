@@ -166,14 +166,15 @@ def number(value: int | None) -> str:
 
 def percent(ratio: float | None) -> str:
     """A ratio as a percentage in the user's language (« 125 % »); — when undefined."""
-    return "—" if ratio is None else format_percent(ratio, format="#,##0 %")
+    return "—" if ratio is None else format_percent(ratio)
 
 
 def difference(ratio: float | None) -> str:
     """How far a ratio is above or below 1 (« +25 % », « -10 % »)."""
     if ratio is None:
         return "—"
-    return format_percent(ratio - 1, format="+#,##0 %;-#,##0 %")
+    text = format_percent(ratio - 1)
+    return text if text.startswith("-") or ratio <= 1 else "+" + text
 
 
 def _header(first: str) -> list[str]:

@@ -26,14 +26,14 @@ PUBLISHED_AT = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def make_week(slug: str | None = None, status: str = "planned") -> Edition:
-    """A week of innovation, Monday 12 to Friday 16 October 2026."""
+    """A week of innovation, Monday 11 to Friday 15 October 2027."""
     edition = Edition(
         slug=slug or f"semaine-test-{next(_numbers)}",
         kind=EditionKind.INNOVATION_WEEK,
         status=status,
         name="Semaine de l'innovation test",
-        starts_on=date(2026, 10, 12),
-        ends_on=date(2026, 10, 16),
+        starts_on=date(2027, 10, 11),
+        ends_on=date(2027, 10, 15),
     )
     db.session.add(edition)
     db.session.flush()
@@ -55,7 +55,7 @@ def publish(
     edition: Edition,
     title: str = "Portes ouvertes du CETIM",
     insee: str = LILLE,
-    day: date = date(2026, 10, 13),
+    day: date = date(2027, 10, 12),
     hours: tuple[time, time] = (time(14, 0), time(17, 0)),
     capacity: int | None = 2,
     registration: bool = True,

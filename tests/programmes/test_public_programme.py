@@ -15,7 +15,7 @@ def programme(week, now):
         week,
         "Conférence IA",
         LILLE,
-        date(2026, 10, 12),
+        date(2027, 10, 11),
         capacity=1,
         event_format="conference",
         organisers=("Université de Lille", "CCI Grand Lille"),
@@ -26,7 +26,7 @@ def programme(week, now):
         week,
         "Salon des sous-traitants",
         ARRAS,
-        date(2026, 10, 14),
+        date(2027, 10, 13),
         registration=False,
         capacity=None,
         event_format="exhibition",
@@ -35,7 +35,7 @@ def programme(week, now):
         week,
         "Portes ouvertes CETIM",
         AMIENS,
-        date(2026, 10, 12),
+        date(2027, 10, 11),
         hours=(time(9, 0), time(12, 0)),
         capacity=30,
     )
@@ -59,7 +59,7 @@ def test_programme_lists_events_by_day_with_places(client, programme):
         < html.index("Conférence IA")
         < html.index("Salon des sous-traitants")
     )
-    assert 'data-group="2026-10-12"' in html and 'data-group="2026-10-14"' in html
+    assert 'data-group="2027-10-11"' in html and 'data-group="2027-10-13"' in html
     assert "Complet\u202f: liste d’attente" in card_of(html, full)
     assert "1 personne en attente" in card_of(html, full)
     # Organisers by name.
@@ -78,7 +78,7 @@ def test_filters_by_city_format_and_day_in_the_address(client, programme):
     by_format = client.get(f"/programmes/{week.slug}?format=conference").get_data(as_text=True)
     assert f'data-stop-id="{full.stop_id}"' in by_format
     assert f'data-stop-id="{open_doors.stop_id}"' not in by_format
-    by_day = client.get(f"/programmes/{week.slug}?day=2026-10-12").get_data(as_text=True)
+    by_day = client.get(f"/programmes/{week.slug}?day=2027-10-11").get_data(as_text=True)
     assert by_day.count('class="card programme-event"') == 2
     # Nonsense in the address is ignored, never an error.
     junk = client.get(f"/programmes/{week.slug}?day=31-02&city=x%27y&format=party&group=x")
@@ -149,7 +149,7 @@ def test_programme_query_count_does_not_grow_with_events(client, week, now, quer
             week,
             f"Événement {n}",
             LILLE,
-            date(2026, 10, 12 + n),
+            date(2027, 10, 11 + n),
             organisers=(f"Organisme {n}", "CCI Grand Lille"),
         )
         register(event, n, now)

@@ -22,6 +22,7 @@ from coordination.demo import DEMO_PASSWORD, load_demo_data
 from coordination.extensions import db
 from coordination.notifications.models import OutboxMessage
 from coordination.notifications.preferences import unsubscribe_token
+from coordination.programmes.public_demo import ensure_preview_programme, first_event_stop_id
 from coordination.stops.models import Stop
 
 from .fixtures import SCREENSHOTS
@@ -63,7 +64,12 @@ def demo_ids() -> dict:
     review = db.session.scalars(select(Review).order_by(Review.id)).first()
     message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
     partner = db.session.scalar(select(User).where(User.email == ACCOUNTS["partner"]))
+    # A week of innovation with published events (programmes.public_demo until the
+    # programmes' own demo makes one).
+    programme = ensure_preview_programme(utcnow())
     return {
+        "programme": programme.slug,
+        "programme_event": first_event_stop_id(programme),
         "slug": coming.slug,
         "edition": coming.id,
         "stop_slug": stop.edition.slug,
@@ -103,6 +109,10 @@ def _pages(role: str, ids: dict) -> list[str]:
         "/clubs/inscription",
         "/credits",
         f"/courriels/desabonnement/{ids['unsubscribe']}",
+        f"/programmes/{ids['programme']}",
+        f"/programmes/{ids['programme']}?group=city",
+        f"/etapes/{ids['programme_event']}",
+        f"/etapes/{ids['programme_event']}/inscription",
     ]
     signed_in = ["/mes-taches", "/calendrier/", "/profil"]
     pages = {
@@ -138,6 +148,7 @@ def _pages(role: str, ids: dict) -> list[str]:
             "/equipe/courriels/groupes",
             f"/equipe/courriels/groupes/nouveau?group=stop:{ids['stop']}",
             f"/equipe/comptes/{ids['partner']}",
+            f"/equipe/programmes/{ids['programme']}/chiffres",
             *signed_in,
         ],
         "reviewer": [

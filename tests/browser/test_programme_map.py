@@ -26,7 +26,7 @@ def test_visitor_finds_an_event_on_the_map_and_registers(committed, live_server,
     marker = page.locator(f"#programme-map circle.stop-marker[data-stop-id='{stop_id}']")
     expect(marker).to_have_count(1)
     expect(marker.locator("title")).to_contain_text("Portes ouvertes à Lille")
-    page.locator("#programme-map a.stop-marker-link").filter(has=marker).click()
+    marker.click()  # the marker is inside its link to the event's page
     expect(page).to_have_url(live_server(f"/etapes/{stop_id}"))
     expect(page.locator("#event-organisers")).to_have_text("CCI Grand Lille")
 
@@ -50,6 +50,7 @@ def test_visitor_finds_an_event_on_the_map_and_registers(committed, live_server,
     )
     assert registration.stop_id == stop_id
     assert [seat.status for seat in registration.seats] == [SeatStatus.CONFIRMED]
+    db.session.commit()  # ends the read transaction (SQLite's lock) before the browser acts
 
     # The programme now says the event is full.
     page.goto(live_server(f"/programmes/{slug}"))

@@ -191,3 +191,26 @@ def group_rows(rows: list[ProgrammeRow], by: str) -> list[tuple[object, list[Pro
     for row in rows:
         groups.setdefault(key(row), []).append(row)
     return sorted(groups.items(), key=lambda item: item[0])
+
+
+def row_of_stop(stop: Stop) -> ProgrammeRow | None:
+    """The programme row of one stop (its event, workshop and waiting list), if an event."""
+    event = event_of_stop(stop)
+    if event is None:
+        return None
+    workshop = None
+    waiting = 0
+    if event.is_registration_required:
+        workshop = db.session.scalar(
+            select(Workshop)
+            .where(Workshop.stop_id == stop.id, Workshop.agenda_item_id.is_not(None))
+            .order_by(Workshop.position, Workshop.id)
+            .limit(1)
+        )
+        if workshop is not None:
+            waiting = db.session.scalar(
+                select(func.count(Seat.id)).where(
+                    Seat.workshop_id == workshop.id, Seat.status == SeatStatus.WAITING
+                )
+            )
+    return ProgrammeRow(event=event, stop=stop, workshop=workshop, waiting=waiting or 0)

@@ -116,10 +116,11 @@ def programme(slug: str):
     )
 
 
-@bp.app_template_global("programme_event_of")
-def programme_event_of(stop):
-    """The programme event a stop is (stop pages show its format, audience, organisers)."""
-    return queries.event_of_stop(stop)
+@bp.app_template_global("programme_row_of")
+def programme_row_of(stop):
+    """The programme event a stop is, with its places (stop pages show its format,
+    audience, organisers and registration); None for a tour stop."""
+    return queries.row_of_stop(stop)
 
 
 @bp.app_template_global("current_programmes")

@@ -31,7 +31,8 @@ def test_event_page_shows_format_audience_organisers(client, week):
     assert '<dd id="event-format">Portes ouvertes</dd>' in html
     assert '<dd id="event-audience">Dirigeants de PME</dd>' in html
     assert '<dd id="event-organisers">CCI Grand Lille, CETIM</dd>' in html
-    assert '<dd id="event-registration">Nécessaire</dd>' in html
+    assert '<dd id="event-registration">Nécessaire · ' in html
+    assert "2 places restantes" in html
     assert 'data-testid="register"' in html
     assert f"/programmes/{week.slug}" in html
     assert f"/calendrier/etapes/{event.stop_id}.ics" in html

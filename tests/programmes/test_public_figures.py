@@ -127,3 +127,26 @@ def test_figures_csv_exports(client, figures_week, staff, sign_in):
 def test_figures_of_a_tour_edition_is_404(client, edition, staff, sign_in):
     sign_in(staff)
     assert client.get(f"/equipe/programmes/{edition.slug}/chiffres").status_code == 404
+
+
+def test_figures_page_query_count_does_not_grow_with_events(
+    client, week, now, staff, sign_in, query_counter
+):
+    def add(n):
+        event = publish(
+            week, f"Événement {n}", LILLE, date(2027, 10, 11 + n), organisers=(f"Organisme {n}",)
+        )
+        register(event, n, now)
+        db.session.commit()
+
+    def count() -> int:
+        with query_counter() as statements:
+            assert client.get(f"/equipe/programmes/{week.slug}/chiffres").status_code == 200
+        return len(statements)
+
+    sign_in(staff)
+    add(0)
+    one = count()
+    add(1)
+    add(2)
+    assert count() == one

@@ -124,6 +124,14 @@ def test_figures_csv_exports(client, figures_week, staff, sign_in):
     assert client.get(f"/equipe/programmes/{figures_week.slug}/chiffres/x.csv").status_code == 404
 
 
+def test_programme_links_the_figures_for_staff_only(client, figures_week, staff, sign_in):
+    db.session.commit()
+    path = f"/programmes/{figures_week.slug}"
+    assert 'data-testid="programme-figures"' not in client.get(path).get_data(as_text=True)
+    sign_in(staff)
+    assert 'data-testid="programme-figures"' in client.get(path).get_data(as_text=True)
+
+
 def test_figures_of_a_tour_edition_is_404(client, edition, staff, sign_in):
     sign_in(staff)
     assert client.get(f"/equipe/programmes/{edition.slug}/chiffres").status_code == 404

@@ -103,3 +103,14 @@ def test_tour_stop_keeps_its_workshop_checkboxes(client, edition, make_territory
     page = client.get(f"/etapes/{stop.id}/inscription").get_data(as_text=True)
     assert 'name="workshops"' in page
     assert 'id="single-workshop"' not in page
+
+
+def test_registrants_invitation_carries_the_event(week, now):
+    from tests.participants.conftest import outbox
+
+    event = publish(week, "Portes ouvertes du CETIM", organisers=("CETIM",))
+    register(event, 1, now)
+    [confirmation] = outbox("participants/confirmation")
+    text = confirmation.calendar_ics.replace("\r\n ", "")
+    assert "SUMMARY:Portes ouvertes du CETIM — Lille" in text
+    assert "Organisé par\u202f: CETIM" in text

@@ -150,6 +150,8 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.notifications.views import bp as notifications_bp
     from coordination.participants.views import bp as participants_bp
     from coordination.planner.views import bp as planner_bp
+    from coordination.programmes.figures_views import bp as programme_figures_bp
+    from coordination.programmes.public_views import bp as programme_public_bp
     from coordination.programmes.views import bp as programmes_bp
     from coordination.stops.views import bp as stops_bp
     from coordination.territories.views import bp as territories_bp
@@ -169,6 +171,8 @@ def _register_blueprints(app: Flask) -> None:
         notifications_public_bp,
         editions_bp,
         programmes_bp,
+        programme_public_bp,
+        programme_figures_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -53,28 +53,59 @@ def stop_summary(stop) -> str:
     return f"{programme} — {stop.city or stop.title}"
 
 
-def stop_event(stop, build_url=external_url) -> CalendarEvent:
-    """A stop of the tour as a calendar event (`build_url` as for `meeting_event`)."""
+#: `stop_event`'s default: find the programme event of the stop (feeds pass theirs).
+FIND_EVENT = object()
+
+
+def programme_lines(event) -> str:
+    """What a programme event adds to its stop's description: format, audience, organisers."""
+    from flask_babel import gettext as _
+
+    organisers = ", ".join(organisation.name for organisation in event.organisers)
+    lines = [_("Format: %(format)s", format=event.format_label)]
+    if event.audience.strip():
+        lines.append(_("For: %(audience)s", audience=event.audience.strip()))
+    if organisers:
+        lines.append(_("Organised by: %(names)s", names=organisers))
+    if not event.is_registration_required:
+        lines.append(_("No registration needed."))
+    return "\n".join(lines)
+
+
+def stop_event(stop, build_url=external_url, programme_event=FIND_EVENT) -> CalendarEvent:
+    """A stop of the tour, or an event of an open programme, as a calendar event
+    (`build_url` as for `meeting_event`; `programme_event`: the stop's event, or None)."""
+    if programme_event is FIND_EVENT:
+        from coordination.programmes.public_queries import event_of_stop
+
+        programme_event = event_of_stop(stop)
     url = build_url("stops.stop_page", stop_id=stop.id)
     place = ", ".join(p for p in (stop.venue_name, stop.venue_address, stop.city) if p)
-    agenda = "\n".join(
-        f"{item.starts_on.strftime('%H:%M') + ' ' if item.starts_on else ''}{item.title}"
-        for item in stop.agenda_items
-    )
+    if programme_event is not None:
+        # One workshop named after the event: the agenda would only repeat the title.
+        agenda = programme_lines(programme_event)
+    else:
+        agenda = "\n".join(
+            f"{item.starts_on.strftime('%H:%M') + ' ' if item.starts_on else ''}{item.title}"
+            for item in stop.agenda_items
+        )
     description = "\n\n".join(part for part in (stop.description.strip(), agenda, url) if part)
+    summary = stop_summary(stop)
+    if programme_event is not None:
+        summary = f"{programme_event.title} — {stop.city}" if stop.city else programme_event.title
     has_geo = stop.latitude is not None and stop.longitude is not None
     return CalendarEvent(
         uid=stop.uid,
         sequence=stop.sequence,
         starts_at=stop.starts_at,
         ends_at=stop.ends_at,
-        summary=stop_summary(stop),
+        summary=summary,
         changed_at=stop.updated_at,
         status=STOP_STATUS.get(stop.status, "TENTATIVE"),
         description=description,
         location=place,
         url=url,
         geo=(stop.latitude, stop.longitude) if has_geo else None,
-        categories=(TOUR_NAME,),
+        categories=(str(programme_event.format_label),) if programme_event else (TOUR_NAME,),
         cancel_reason=stop.cancel_reason or "",
     )

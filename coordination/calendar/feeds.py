@@ -19,10 +19,11 @@ from coordination.calendar.ics import build_feed
 from coordination.clubs.models import Club, ClubMeeting
 from coordination.core.urls import external_url_builder
 from coordination.extensions import db
+from coordination.programmes.public_queries import events_by_stop
 from coordination.stops.models import Stop
 
 #: Bump when the builder's output changes, so every ETag changes with it.
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 
 
 @dataclass
@@ -82,5 +83,11 @@ def render(content: FeedContent) -> bytes:
             .where(*content.stop_conditions)
         )
         keep = content.keep_stop or (lambda stop: True)
-        items += [calendar_events.stop_event(s, build_url=build_url) for s in stops if keep(s)]
+        kept = [s for s in stops if keep(s)]
+        # Programme events add their format and organisers (one query for the feed).
+        events = events_by_stop(s.id for s in kept)
+        items += [
+            calendar_events.stop_event(s, build_url=build_url, programme_event=events.get(s.id))
+            for s in kept
+        ]
     return build_feed(content.name, items, current_app.config["TIMEZONE"])

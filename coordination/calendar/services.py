@@ -187,11 +187,25 @@ def private_feed_content(token: FeedToken) -> FeedContent | None:
 
 
 def edition_feed_content(edition) -> FeedContent:
-    """The public feed of an edition's stops."""
+    """The public feed of an edition's stops (an open programme's events among them)."""
+    from coordination.programmes.public_queries import programme_version
+
     return FeedContent(
         name=edition.name,
         stop_conditions=[Stop.edition_id == edition.id, PUBLIC_STOP],
-        versions=(edition.updated_at,),
+        versions=(edition.updated_at, programme_version(edition.id)),
+    )
+
+
+def city_feed_content(edition, commune, name: str) -> FeedContent:
+    """The public feed of an edition's stops in one commune (a programme's city feed)."""
+    from coordination.programmes.public_queries import programme_version
+
+    in_city = Stop.commune_insee == commune.insee_code
+    return FeedContent(
+        name=name,
+        stop_conditions=[Stop.edition_id == edition.id, in_city, PUBLIC_STOP],
+        versions=(edition.updated_at, programme_version(edition.id, [in_city])),
     )
 
 

@@ -30,7 +30,12 @@ from coordination.territories.models import Territory
 bp = Blueprint("calendar", __name__, url_prefix="/calendrier")
 
 
-FEED_ENDPOINTS = {"calendar.private_feed", "calendar.edition_feed", "calendar.territory_feed"}
+FEED_ENDPOINTS = {
+    "calendar.private_feed",
+    "calendar.edition_feed",
+    "calendar.territory_feed",
+    "calendar.city_feed",
+}
 
 
 @bp.before_request
@@ -89,6 +94,20 @@ def edition_feed(slug: str):
     if edition is None:
         abort(404)
     return ics_response(services.edition_feed_content(edition), f"{slug}.ics", private=False)
+
+
+@bp.route("/editions/<slug>/villes/<insee>.ics")
+def city_feed(slug: str, insee: str):
+    """An edition's events in one commune (an open programme's feed per city)."""
+    from coordination.territories.models import Commune
+
+    edition = db.session.scalar(select(Edition).where(Edition.slug == slug))
+    commune = db.session.get(Commune, insee) if len(insee) == 5 else None
+    if edition is None or commune is None:
+        abort(404)
+    name = _("%(edition)s — %(city)s", edition=edition.name, city=commune.name)
+    content = services.city_feed_content(edition, commune, name)
+    return ics_response(content, f"{slug}-{insee}.ics", private=False)
 
 
 @bp.route("/territoires/<int:territory_id>.ics")

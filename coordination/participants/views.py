@@ -37,6 +37,7 @@ from coordination.participants.models import (
     SeatStatus,
     Workshop,
 )
+from coordination.programmes.public_queries import event_of_stop as programme_event_of
 from coordination.stops import services as stop_services
 from coordination.stops.models import Stop
 from coordination.territories.models import Region
@@ -82,14 +83,22 @@ def register(stop_id: int):
     if not stop_services.can_see(current_user, stop):
         abort(404)
     now = utcnow()
-    is_open = services.is_open_for_registration(stop, now)
+    event = programme_event_of(stop)
+    # An open programme's event without registration: open to all, no form.
+    no_registration = event is not None and not event.is_registration_required
+    is_open = services.is_open_for_registration(stop, now) and not no_registration
     workshops = services.open_workshops(stop) if is_open else []
+    # A programme event is its single workshop: registering takes (or queues for) its place.
+    single = workshops[0] if event is not None and len(workshops) == 1 else None
     form = RegistrationForm(stop=stop)
     form.workshops.choices = [(w.id, w.title) for w in workshops]
+    if no_registration and request.method == "POST":
+        flash(_("This event needs no registration: come along."), "error")
     if is_open and form.validate_on_submit():
+        chosen = [single.id] if single is not None else form.workshops.data or []
         try:
             registration = services.register(
-                stop, form.fields_for_service(), form.workshops.data or [], _locale(), now
+                stop, form.fields_for_service(), chosen, _locale(), now
             )
         except services.ParticipantError as error:
             db.session.rollback()
@@ -106,7 +115,9 @@ def register(stop_id: int):
         form=form,
         is_open=is_open,
         workshops=workshops,
-    )
+        single_workshop=single,
+        no_registration=no_registration,
+    ), (400 if no_registration and request.method == "POST" else 200)
 
 
 @bp.route("/inscriptions/<token>")

@@ -15,7 +15,14 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from coordination.auth.models import User
-from coordination.campaigns.models import Application, Call, Edition, EditionStatus, Review
+from coordination.campaigns.models import (
+    Application,
+    Call,
+    Edition,
+    EditionKind,
+    EditionStatus,
+    Review,
+)
 from coordination.clubs.models import Club
 from coordination.core.clock import utcnow
 from coordination.demo import DEMO_PASSWORD, load_demo_data
@@ -73,7 +80,13 @@ def demo_ids() -> dict:
         for e in db.session.scalars(select(ProgrammeEvent).order_by(ProgrammeEvent.id.desc()))
         if e.created_by_id == partner.id
     }
+    # The demo's week of innovation and one of its published events.
+    programme = db.session.scalars(
+        select(Edition).where(Edition.kind == EditionKind.INNOVATION_WEEK)
+    ).first()
     return {
+        "programme": programme.slug,
+        "programme_event": events["published"].stop_id,
         "slug": coming.slug,
         "edition": coming.id,
         "stop_slug": stop.edition.slug,
@@ -119,6 +132,10 @@ def _pages(role: str, ids: dict) -> list[str]:
         "/clubs/inscription",
         "/credits",
         f"/courriels/desabonnement/{ids['unsubscribe']}",
+        f"/programmes/{ids['programme']}",
+        f"/programmes/{ids['programme']}?group=city",
+        f"/etapes/{ids['programme_event']}",
+        f"/etapes/{ids['programme_event']}/inscription",
     ]
     signed_in = ["/mes-taches", "/calendrier/", "/profil"]
     pages = {
@@ -160,6 +177,7 @@ def _pages(role: str, ids: dict) -> list[str]:
             f"/gestion/editions/{ids['week']}/evenements?status=published&sort=-commune",
             f"/gestion/evenements/{ids['event']}",
             f"/gestion/evenements/{ids['submitted_event']}",
+            f"/equipe/programmes/{ids['programme']}/chiffres",
             *signed_in,
         ],
         "reviewer": [

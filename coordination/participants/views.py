@@ -37,6 +37,7 @@ from coordination.participants.models import (
     SeatStatus,
     Workshop,
 )
+from coordination.participants.sessions import choice_label
 from coordination.stops import services as stop_services
 from coordination.stops.models import Stop
 from coordination.territories.models import Region
@@ -85,7 +86,8 @@ def register(stop_id: int):
     is_open = services.is_open_for_registration(stop, now)
     workshops = services.open_workshops(stop) if is_open else []
     form = RegistrationForm(stop=stop)
-    form.workshops.choices = [(w.id, w.title) for w in workshops]
+    form.workshops.choices = [(w.id, choice_label(w)) for w in workshops]
+    form.workshop_rows = workshops
     if is_open and form.validate_on_submit():
         try:
             registration = services.register(

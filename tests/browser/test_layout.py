@@ -15,7 +15,14 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from coordination.auth.models import User
-from coordination.campaigns.models import Application, Call, Edition, EditionStatus, Review
+from coordination.campaigns.models import (
+    Application,
+    Call,
+    Edition,
+    EditionKind,
+    EditionStatus,
+    Review,
+)
 from coordination.clubs.models import Club
 from coordination.core.clock import utcnow
 from coordination.demo import DEMO_PASSWORD, load_demo_data
@@ -53,8 +60,11 @@ def demo_ids() -> dict:
     # The coming public edition (the demo also prepares a draft of the one after it).
     coming = db.session.scalars(
         select(Edition)
-        .where(Edition.status == EditionStatus.PLANNED)
+        .where(Edition.status == EditionStatus.PLANNED, Edition.kind == EditionKind.TOUR)
         .order_by(Edition.starts_on.desc())
+    ).first()
+    forum = db.session.scalars(
+        select(Stop).join(Edition).where(Edition.kind == EditionKind.FORUM).order_by(Stop.id)
     ).first()
     call = db.session.scalars(select(Call).where(Call.edition_id == coming.id)).first()
     stop = db.session.scalars(select(Stop).order_by(Stop.starts_at)).first()
@@ -75,6 +85,7 @@ def demo_ids() -> dict:
         "message": message.id if message else None,
         "partner": partner.id,
         "unsubscribe": unsubscribe_token("p1@example.org"),
+        "forum": forum.id,
     }
 
 
@@ -103,6 +114,9 @@ def _pages(role: str, ids: dict) -> list[str]:
         "/clubs/inscription",
         "/credits",
         f"/courriels/desabonnement/{ids['unsubscribe']}",
+        f"/forums/{ids['forum']}/programme",
+        f"/etapes/{ids['forum']}",
+        f"/etapes/{ids['forum']}/inscription",
     ]
     signed_in = ["/mes-taches", "/calendrier/", "/profil"]
     pages = {
@@ -129,6 +143,8 @@ def _pages(role: str, ids: dict) -> list[str]:
             f"/etapes/{ids['stop']}/participants",
             f"/etapes/{ids['stop']}/participants/emargement",
             f"/etapes/{ids['stop']}/participants/tableau?sort=-present",
+            f"/etapes/{ids['forum']}/modifier",
+            f"/etapes/{ids['forum']}/participants",
             "/observatoire",
             "/equipe/courriels/",
             f"/equipe/courriels/agenda/{ids['slug']}",

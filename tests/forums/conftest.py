@@ -58,6 +58,13 @@ PROGRAMME = [
 
 
 @pytest.fixture
+def host(make_user):
+    """The forum's host (a territory contact named among its host contacts); ask for it
+    before the forum, whose invitations would otherwise make the account first."""
+    return make_user(HOST_EMAIL, roles=("territory_contact",), name="Hôte")
+
+
+@pytest.fixture
 def forum_edition():
     edition = Edition(
         slug=f"forum-test-{next(_numbers)}",

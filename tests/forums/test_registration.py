@@ -27,7 +27,7 @@ FORM = {
 def test_two_sessions_in_the_same_slot_are_refused(forum, now):
     first = workshop_by_title(forum, "Atelier financement")
     second = workshop_by_title(forum, "Atelier alternance")
-    with pytest.raises(ParticipantError, match="same time"):
+    with pytest.raises(ParticipantError, match="en même temps"):
         services.register(forum, person(1), [first.id, second.id], "en", now)
     assert db.session.scalar(select(Registration)) is None
 

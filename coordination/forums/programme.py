@@ -22,6 +22,7 @@ class Session:
     ends_at: datetime | None
     workshop: Workshop | None = None
     waiting: int = 0
+    speakers: list = field(default_factory=list)
 
     @property
     def takes_registration(self) -> bool:
@@ -41,15 +42,23 @@ class Slot:
         return len(self.sessions) > 1
 
 
-def programme_slots(stop: Stop, workshops: list[Workshop], waiting: dict[int, int]) -> list[Slot]:
-    """The stop's agenda items by (start, end), in time order; untimed ones last."""
+def programme_slots(
+    stop: Stop, workshops: list[Workshop], waiting: dict[int, int], speakers: dict | None = None
+) -> list[Slot]:
+    """The stop's agenda items by (start, end), in time order; untimed ones last
+    (`speakers`: {item id: speakers}, read in one query; else each item's own)."""
     by_item = {w.agenda_item_id: w for w in workshops if w.agenda_item_id is not None}
     slots: dict[tuple, Slot] = {}
     for item in stop.agenda_items:
         starts, ends = session_times(stop, item)
         workshop = by_item.get(item.id)
         session = Session(
-            item, starts, ends, workshop, waiting.get(workshop.id, 0) if workshop else 0
+            item,
+            starts,
+            ends,
+            workshop,
+            waiting.get(workshop.id, 0) if workshop else 0,
+            speakers.get(item.id, []) if speakers is not None else list(item.speaker_list),
         )
         key = (item.starts_on, item.ends_on) if item.starts_on else ("untimed", item.id)
         slots.setdefault(key, Slot(starts, ends)).sessions.append(session)
@@ -75,7 +84,7 @@ def session_event(stop: Stop, session: Session, build_url=external_url) -> Calen
     url = build_url("forums.programme", stop_id=stop.id)
     people = "\n".join(
         ", ".join(part for part in (p.name, p.organisation, p.role) if part)
-        for p in item.speaker_list
+        for p in session.speakers
     )
     description = "\n\n".join(part for part in (people or item.speakers, url) if part)
     place = ", ".join(p for p in (item.room, stop.venue_name, stop.venue_address, stop.city) if p)

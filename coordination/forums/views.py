@@ -2,16 +2,19 @@
 
 from flask import Blueprint, Response, abort, make_response, render_template
 from flask_login import current_user
+from sqlalchemy import select
 
 from coordination.calendar.ics import build_feed
 from coordination.core.clock import utcnow
 from coordination.core.formatting import local_date
 from coordination.extensions import db, login_manager
 from coordination.forums.badges import Badge, badges_pdf
+from coordination.forums.models import Speaker
 from coordination.forums.programme import programme_slots, session_event
 from coordination.participants import queries, services
+from coordination.participants.models import Workshop
 from coordination.stops import services as stop_services
-from coordination.stops.models import Stop
+from coordination.stops.models import AgendaItem, Stop
 
 bp = Blueprint("forums", __name__)
 
@@ -24,9 +27,19 @@ def _visible_stop_or_404(stop_id: int) -> Stop:
 
 
 def _slots(stop: Stop):
-    workshops = services.sync_workshops(stop)
+    services.sync_workshops(stop)
     db.session.commit()  # workshops made from the agenda on first view
-    return programme_slots(stop, workshops, queries.waiting_counts(stop))
+    # Read again after the commit, in one query each: workshops, speakers.
+    workshops = list(db.session.scalars(select(Workshop).where(Workshop.stop_id == stop.id)))
+    speakers: dict[int, list[Speaker]] = {}
+    for person in db.session.scalars(
+        select(Speaker)
+        .join(AgendaItem)
+        .where(AgendaItem.stop_id == stop.id)
+        .order_by(Speaker.position, Speaker.id)
+    ):
+        speakers.setdefault(person.agenda_item_id, []).append(person)
+    return programme_slots(stop, workshops, queries.waiting_counts(stop), speakers)
 
 
 @bp.route("/forums/<int:stop_id>/programme")

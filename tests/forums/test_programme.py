@@ -1,14 +1,14 @@
 """The forum's programme page and its calendar files."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from icalendar import Calendar
 
 from coordination.extensions import db
 from coordination.participants import services
 from coordination.stops.models import StopStatus
-from coordination.stops.services import update_stop
-from tests.forums.conftest import person, workshop_by_title
+from coordination.stops.services import set_agenda, update_stop
+from tests.forums.conftest import PROGRAMME, person, session, workshop_by_title
 
 
 def _page(client, stop):
@@ -71,3 +71,21 @@ def test_session_ics_has_a_stable_uid_and_the_stops_sequence(client, forum, now)
     assert int(second["SEQUENCE"]) == int(first["SEQUENCE"]) + 1 == forum.sequence
     assert "Nouveau lieu" in str(second["LOCATION"])
     assert client.get(f"/forums/{forum.id}/sessions/999999.ics").status_code == 404
+
+
+def test_programme_query_count_does_not_grow_with_sessions(client, forum, query_counter, now):
+    db.session.commit()
+    client.get(f"/forums/{forum.id}/programme")
+    with query_counter() as few:
+        client.get(f"/forums/{forum.id}/programme")
+    more_sessions = [
+        session(f"Atelier {n}", "workshop", time(16, n), time(16, 30 + n), "Salle", "A | B | C")
+        for n in range(6)
+    ]
+    set_agenda(forum, [*PROGRAMME, *more_sessions], None, now)
+    db.session.commit()
+    client.get(f"/forums/{forum.id}/programme")
+    with query_counter() as more:
+        html = client.get(f"/forums/{forum.id}/programme").get_data(as_text=True)
+    assert "Atelier 5" in html
+    assert len(more) == len(few)

@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.clubs.views import bp as clubs_bp
     from coordination.dashboard.views import bp as dashboard_bp
     from coordination.editions.views import bp as editions_bp
+    from coordination.forums.views import bp as forums_bp
     from coordination.main.views import bp as main_bp
     from coordination.notifications import wording_views  # noqa: F401  (its routes)
     from coordination.notifications.public_views import bp as notifications_public_bp
@@ -173,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
         programmes_bp,
         programme_public_bp,
         programme_figures_bp,
+        forums_bp,
     ):
         app.register_blueprint(blueprint)
 

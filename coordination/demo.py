@@ -14,6 +14,7 @@ from coordination.core.clock import local_datetime, to_local
 from coordination.core.text import search_key
 from coordination.editions import demo as editions_demo
 from coordination.extensions import db
+from coordination.forums import demo as forums_demo
 from coordination.notifications import demo as notifications_demo
 from coordination.participants import demo as participants_demo
 from coordination.planner import demo as planner_demo
@@ -64,6 +65,7 @@ def load_demo_data(now: datetime) -> bool:
     notifications_demo.load_demo(now)
     # Last: the other demos pick "the first coming stop", which must stay the tour's.
     programmes_demo.load_demo(now)
+    forums_demo.load_demo(now)
     db.session.flush()
     return True
 

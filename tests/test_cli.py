@@ -37,8 +37,9 @@ def test_demo_data_loads_once(app, db_session):
     demo_accounts = {email for email, _roles in DEMO_ACCOUNTS}
     assert demo_accounts <= set(db_session.scalars(select(User.email)))
     slugs = set(db_session.scalars(select(Edition.slug)))
-    # 2019, the coming edition, and the one after prepared from it.
-    assert "tournee-2019" in slugs and len(slugs) == 3
+    # 2019, the coming edition, the one after prepared from it, and the forum.
+    assert "tournee-2019" in slugs and len(slugs) == 4
+    assert any(slug.startswith("forum-peak-") for slug in slugs)
 
 
 def test_geo_load_is_safe_to_rerun(app, db_session):

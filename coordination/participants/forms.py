@@ -29,6 +29,7 @@ from coordination.participants.models import (
     NeedQuestion,
     QuestionKind,
 )
+from coordination.participants.sessions import clash_message, overlapping
 from coordination.territories.models import Commune
 from coordination.territories.services import search_communes
 
@@ -85,6 +86,13 @@ class RegistrationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.stop = stop
         self.commune_insee: str | None = None
+        #: The workshops offered (set by the view), to refuse two at the same time.
+        self.workshop_rows: list = []
+
+    def validate_workshops(self, field):
+        chosen = [w for w in self.workshop_rows if w.id in (field.data or [])]
+        if clash := overlapping(chosen):
+            raise ValidationError(clash_message(*clash))
 
     def validate_email(self, field):
         existing = self.stop and services.find_registration(self.stop, field.data)

@@ -21,6 +21,7 @@ from coordination.participants.models import (
     SeatStatus,
     Workshop,
 )
+from coordination.participants.sessions import clash_message, is_registrable, overlapping
 from coordination.stops.models import Stop, StopStatus
 
 #: How long a person has to accept a freed place.
@@ -80,7 +81,11 @@ def sync_workshops(stop: Stop) -> list[Workshop]:
 
 def open_workshops(stop: Stop) -> list[Workshop]:
     """The workshops people can choose (linked to the current agenda and open)."""
-    return [w for w in sync_workshops(stop) if w.is_open and w.agenda_item_id is not None]
+    return [
+        w
+        for w in sync_workshops(stop)
+        if w.is_open and w.agenda_item_id is not None and is_registrable(w)
+    ]
 
 
 def _lock_workshop(workshop_id: int) -> None:
@@ -261,6 +266,8 @@ def register(
     workshops = {w.id: w for w in open_workshops(stop)}
     if any(workshop_id not in workshops for workshop_id in workshop_ids):
         raise ParticipantError(_("This workshop is not open to registration."))
+    if clash := overlapping([workshops[i] for i in dict.fromkeys(workshop_ids)]):
+        raise ParticipantError(clash_message(*clash))
     email = fields["email"].strip().lower()
     registration = find_registration(stop, email)
     if registration is not None and registration.is_active:

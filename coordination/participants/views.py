@@ -37,6 +37,7 @@ from coordination.participants.models import (
     SeatStatus,
     Workshop,
 )
+from coordination.participants.sessions import choice_label
 from coordination.programmes.public_queries import event_of_stop as programme_event_of
 from coordination.stops import services as stop_services
 from coordination.stops.models import Stop
@@ -91,7 +92,8 @@ def register(stop_id: int):
     # A programme event is its single workshop: registering takes (or queues for) its place.
     single = workshops[0] if event is not None and len(workshops) == 1 else None
     form = RegistrationForm(stop=stop)
-    form.workshops.choices = [(w.id, w.title) for w in workshops]
+    form.workshops.choices = [(w.id, choice_label(w)) for w in workshops]
+    form.workshop_rows = workshops
     if no_registration and request.method == "POST":
         flash(_("This event needs no registration: come along."), "error")
     if is_open and form.validate_on_submit():

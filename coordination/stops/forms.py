@@ -10,10 +10,12 @@ from wtforms import (
     FloatField,
     FormField,
     IntegerField,
+    SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     Email,
     InputRequired,
@@ -27,10 +29,14 @@ from coordination.core.clock import to_local
 from coordination.core.forms import SubForm
 from coordination.core.validators import WithinPlatformYears
 from coordination.extensions import db
+from coordination.stops.models import SESSION_KIND_LABELS, SessionKind
 from coordination.territories.models import Commune
 
 CONTACT_ROWS = 3
 AGENDA_ROWS = 6
+#: A forum's day: up to this many sessions, each with up to MAX_SPEAKERS speakers.
+MAX_AGENDA_ROWS = 40
+MAX_SPEAKERS = 12
 
 
 def strip(value):
@@ -50,15 +56,75 @@ class ContactForm(SubForm):
             raise ValidationError(_l("Give this contact's email."))
 
 
+class SpeakerForm(SubForm):
+    name = StringField(_l("Speaker's name"), filters=[strip], validators=[Length(max=200)])
+    organisation = StringField(_l("Organisation"), filters=[strip], validators=[Length(max=200)])
+    role = StringField(_l("Role"), filters=[strip], validators=[Length(max=200)])
+
+    def validate_name(self, field):
+        if not field.data and (self.organisation.data or self.role.data):
+            raise ValidationError(_l("Give the speaker's name."))
+
+
 class AgendaItemForm(SubForm):
     title = StringField(_l("Workshop-debate"), filters=[strip], validators=[Length(max=300)])
+    kind = SelectField(
+        _l("Kind of session"),
+        choices=[SelectChoice(k.value, label) for k, label in SESSION_KIND_LABELS.items()],
+        default=SessionKind.WORKSHOP.value,
+    )
     starts_on = TimeField(_l("Time"), validators=[Optional()])
+    ends_on = TimeField(_l("End time"), validators=[Optional()])
     room = StringField(_l("Room"), filters=[strip], validators=[Length(max=200)])
-    speakers = TextAreaField(_l("Speakers"), validators=[Length(max=2000)])
+    speaker_rows = FieldList(
+        FormField(SpeakerForm), min_entries=1, max_entries=MAX_SPEAKERS, label=_l("Speakers")
+    )
+    #: Older rows' speakers, free text: shown (and kept) only where there is some.
+    speakers = TextAreaField(_l("Speakers (free text)"), validators=[Length(max=2000)])
 
     def validate_title(self, field):
-        if not field.data and (self.room.data or self.speakers.data or self.starts_on.data):
+        named = any(e.form.name.data for e in self.speaker_rows.entries)
+        if not field.data and (
+            self.room.data or self.speakers.data or self.starts_on.data or named
+        ):
             raise ValidationError(_l("Give the workshop-debate a title."))
+
+    def validate_ends_on(self, field):
+        if field.data and not self.starts_on.data:
+            raise ValidationError(_l("Give the start time too."))
+        if field.data and self.starts_on.data and field.data <= self.starts_on.data:
+            raise ValidationError(_l("The session must end after it starts."))
+
+    def fill_from(self, item) -> None:
+        """Show an agenda item's stored values, its speakers and one empty row."""
+        self.title.data, self.kind.data = item.title, item.kind
+        self.starts_on.data, self.ends_on.data = item.starts_on, item.ends_on
+        self.room.data, self.speakers.data = item.room, item.speakers
+        while len(self.speaker_rows.entries) < min(len(item.speaker_list) + 1, MAX_SPEAKERS):
+            self.speaker_rows.append_entry()
+        for entry, person in zip(self.speaker_rows.entries, item.speaker_list, strict=False):
+            entry.form.name.data = person.name
+            entry.form.organisation.data = person.organisation
+            entry.form.role.data = person.role
+
+    def item(self) -> dict:
+        return {
+            "title": self.title.data,
+            "kind": self.kind.data or SessionKind.WORKSHOP.value,
+            "starts_on": self.starts_on.data,
+            "ends_on": self.ends_on.data,
+            "room": self.room.data or "",
+            "speakers": (self.speakers.data or "").strip(),
+            "speaker_list": [
+                {
+                    "name": e.form.name.data,
+                    "organisation": e.form.organisation.data or "",
+                    "role": e.form.role.data or "",
+                }
+                for e in self.speaker_rows.entries
+                if e.form.name.data
+            ],
+        }
 
 
 class LocalDetailsForm(FlaskForm):
@@ -72,15 +138,20 @@ class LocalDetailsForm(FlaskForm):
     capacity = IntegerField(
         _l("Capacity (people)"), validators=[Optional(), NumberRange(0, 100000)]
     )
-    agenda = FieldList(FormField(AgendaItemForm), min_entries=AGENDA_ROWS, max_entries=AGENDA_ROWS)
+    agenda = FieldList(
+        FormField(AgendaItemForm), min_entries=AGENDA_ROWS, max_entries=MAX_AGENDA_ROWS
+    )
 
     def fill_from(self, stop) -> None:
         """Show a stop's stored values."""
         self.venue_name.data, self.venue_address.data = stop.venue_name, stop.venue_address
         self.description.data, self.capacity.data = stop.description, stop.capacity
+        # Every item, and two empty rows to add more.
+        wanted = min(max(AGENDA_ROWS, len(stop.agenda_items) + 2), MAX_AGENDA_ROWS)
+        while len(self.agenda.entries) < wanted:
+            self.agenda.append_entry()
         for entry, item in zip(self.agenda.entries, stop.agenda_items, strict=False):
-            entry.form.title.data, entry.form.starts_on.data = item.title, item.starts_on
-            entry.form.room.data, entry.form.speakers.data = item.room, item.speakers
+            entry.form.fill_from(item)
 
     def local_fields(self) -> dict:
         return {
@@ -91,16 +162,14 @@ class LocalDetailsForm(FlaskForm):
         }
 
     def agenda_items(self) -> list[dict]:
-        return [
-            {
-                "title": e.form.title.data,
-                "starts_on": e.form.starts_on.data,
-                "room": e.form.room.data or "",
-                "speakers": (e.form.speakers.data or "").strip(),
-            }
-            for e in self.agenda.entries
-            if e.form.title.data
-        ]
+        return [e.form.item() for e in self.agenda.entries if e.form.title.data]
+
+    def add_speaker_row(self, index: int) -> None:
+        """One more empty speaker row on agenda item `index` (the page without JavaScript)."""
+        if 0 <= index < len(self.agenda.entries):
+            rows = self.agenda.entries[index].form.speaker_rows
+            if len(rows.entries) < MAX_SPEAKERS:
+                rows.append_entry()
 
 
 class StopForm(LocalDetailsForm):

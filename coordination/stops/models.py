@@ -158,8 +158,31 @@ class Stop(TimestampMixin, db.Model):
         }
 
 
+class SessionKind(enum.StrEnum):
+    """What an agenda item is (a forum's programme mixes them)."""
+
+    WORKSHOP = "workshop"
+    TALK = "talk"
+    PLENARY = "plenary"
+    ROUND_TABLE = "round_table"
+    PITCH = "pitch"
+    NETWORKING = "networking"
+    BREAK = "break"
+
+
+SESSION_KIND_LABELS = {
+    SessionKind.WORKSHOP: _l("Workshop"),
+    SessionKind.TALK: _l("Talk"),
+    SessionKind.PLENARY: _l("Plenary session"),
+    SessionKind.ROUND_TABLE: _l("Round table"),
+    SessionKind.PITCH: _l("Pitches"),
+    SessionKind.NETWORKING: _l("Networking"),
+    SessionKind.BREAK: _l("Break"),
+}
+
+
 class AgendaItem(db.Model):
-    """A workshop-debate (or any item) of a stop's day."""
+    """A workshop-debate (or any item) of a stop's day; a forum's session."""
 
     __tablename__ = "stop_agenda_items"
 
@@ -169,11 +192,26 @@ class AgendaItem(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     #: Paris wall-clock time on the stop's day, so the agenda moves with the stop.
     starts_on: Mapped[time | None] = mapped_column(Time)
+    #: Paris wall-clock end, optional (sessions overlap when their times cross).
+    ends_on: Mapped[time | None] = mapped_column(Time)
+    kind: Mapped[str] = mapped_column(
+        String(20), default=SessionKind.WORKSHOP, server_default=SessionKind.WORKSHOP.value
+    )
     room: Mapped[str] = mapped_column(String(200), default="")
-    #: Speakers, free text (names and organisations).
+    #: Speakers, free text (older rows; new ones use `speaker_list`).
     speakers: Mapped[str] = mapped_column(Text, default="")
 
     stop: Mapped[Stop] = relationship(back_populates="agenda_items")
+    #: Structured speakers (coordination/forums/models.py).
+    speaker_list: Mapped[list["Speaker"]] = relationship(  # noqa: F821
+        back_populates="agenda_item",
+        cascade="all, delete-orphan",
+        order_by="(Speaker.position, Speaker.id)",
+    )
+
+    @property
+    def kind_label(self):
+        return SESSION_KIND_LABELS.get(self.kind, self.kind)
 
 
 class StopChange(db.Model):

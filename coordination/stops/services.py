@@ -15,9 +15,11 @@ from coordination.campaigns.models import Edition
 from coordination.core.clock import local_datetime, to_local
 from coordination.core.signals import stop_changed
 from coordination.extensions import db
+from coordination.forums.models import Speaker
 from coordination.stops.models import (
     CALENDAR_FIELDS,
     AgendaItem,
+    SessionKind,
     Stop,
     StopChange,
     StopRules,
@@ -282,18 +284,29 @@ def mark_held(stop: Stop, by: User | None, now: datetime) -> None:
     _announce(stop, "updated", changed, by, now)
 
 
-def _agenda(stop: Stop, items: list[dict], by: User | None, now: datetime) -> dict:
-    def as_rows(rows):
-        return [
-            [r["title"], _as_text(r.get("starts_on")), r.get("room", ""), r.get("speakers", "")]
-            for r in rows
-        ]
+def _agenda_row(item) -> list:
+    """An agenda item (a dict or a row) as comparable text, its speakers included."""
+    get = item.get if isinstance(item, dict) else lambda key, default=None: getattr(item, key)
+    people = get("speaker_list", None) or []
+    return [
+        get("title"),
+        _as_text(get("starts_on", None)),
+        _as_text(get("ends_on", None)),
+        get("kind", None) or SessionKind.WORKSHOP.value,
+        get("room", "") or "",
+        get("speakers", "") or "",
+        [
+            [p["name"], p.get("organisation", ""), p.get("role", "")]
+            if isinstance(p, dict)
+            else [p.name, p.organisation, p.role]
+            for p in people
+        ],
+    ]
 
-    old = as_rows(
-        {"title": i.title, "starts_on": i.starts_on, "room": i.room, "speakers": i.speakers}
-        for i in stop.agenda_items
-    )
-    new = as_rows(items)
+
+def _agenda(stop: Stop, items: list[dict], by: User | None, now: datetime) -> dict:
+    old = [_agenda_row(i) for i in stop.agenda_items]
+    new = [_agenda_row(r) for r in items]
     if old == new:
         return {}
     stop.agenda_items.clear()
@@ -304,8 +317,19 @@ def _agenda(stop: Stop, items: list[dict], by: User | None, now: datetime) -> di
                 position=position,
                 title=item["title"],
                 starts_on=item.get("starts_on"),
+                ends_on=item.get("ends_on"),
+                kind=item.get("kind") or SessionKind.WORKSHOP,
                 room=item.get("room", ""),
                 speakers=item.get("speakers", ""),
+                speaker_list=[
+                    Speaker(
+                        position=n,
+                        name=p["name"],
+                        organisation=p.get("organisation", ""),
+                        role=p.get("role", ""),
+                    )
+                    for n, p in enumerate(item.get("speaker_list") or [])
+                ],
             )
         )
     record_change(stop, "agenda", {"agenda": (old, new)}, by, now)

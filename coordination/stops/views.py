@@ -1,5 +1,7 @@
 """Public pages of the stops, their editing and status changes (planning: planning_views)."""
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -7,6 +9,7 @@ from flask_login import current_user, login_required
 
 from coordination.auth.models import Role
 from coordination.auth.services import safe_next_path
+from coordination.campaigns.forms import without_row
 from coordination.campaigns.models import Edition
 from coordination.core.clock import local_datetime, to_local, utcnow
 from coordination.core.formatting import local_date
@@ -14,6 +17,7 @@ from coordination.core.permissions import role_required
 from coordination.extensions import db
 from coordination.stops import notify_preview, queries, services
 from coordination.stops.forms import (
+    MAX_SPEAKERS,
     ActionForm,
     CancelForm,
     LocalDetailsForm,
@@ -25,6 +29,9 @@ from coordination.stops.models import STATUS_LABELS, Stop
 from coordination.stops.warnings import stop_warnings
 
 bp = Blueprint("stops", __name__)
+
+#: "add-agenda-2-speaker_rows", "remove-agenda-2-speaker_rows-1": the speakers' row buttons.
+SPEAKER_ROW_ACTION = re.compile(r"(add|remove)-agenda-(\d{1,2})-speaker_rows(?:-(\d{1,2}))?")
 
 
 def _edition_or_404(slug: str) -> Edition:
@@ -106,10 +113,22 @@ def edit_stop(stop_id: int):
     if not services.can_edit_local_details(current_user, stop):
         abort(403)
     is_staff = services.is_staff(current_user)
-    form = StopForm() if is_staff else LocalDetailsForm()
+    form_class = StopForm if is_staff else LocalDetailsForm
+    # "Add a speaker" / "Remove" work without JavaScript: the page comes back, nothing lost.
+    row_action = SPEAKER_ROW_ACTION.fullmatch(request.form.get("action", ""))
+    if request.method == "POST" and row_action:
+        formdata = request.form
+        if row_action[1] == "remove" and row_action[3] is not None:
+            name = f"agenda-{row_action[2]}-speaker_rows"
+            formdata = without_row(request.form, name, int(row_action[3]))
+        form = form_class(formdata=formdata)
+        if row_action[1] == "add":
+            form.add_speaker_row(int(row_action[2]))
+    else:
+        form = form_class()
     if request.method == "GET":
         form.fill_from(stop)
-    elif form.validate_on_submit():
+    elif not row_action and form.validate_on_submit():
         now = utcnow()
         try:
             if is_staff:
@@ -146,6 +165,7 @@ def edit_stop(stop_id: int):
         form=form,
         is_staff=is_staff,
         warnings=stop_warnings(stop) if is_staff else [],
+        max_speakers=MAX_SPEAKERS,
     )
 
 

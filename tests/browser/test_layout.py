@@ -61,8 +61,11 @@ def demo_ids() -> dict:
     # The coming public edition (the demo also prepares a draft of the one after it).
     coming = db.session.scalars(
         select(Edition)
-        .where(Edition.status == EditionStatus.PLANNED)
+        .where(Edition.status == EditionStatus.PLANNED, Edition.kind == EditionKind.TOUR)
         .order_by(Edition.starts_on.desc())
+    ).first()
+    forum = db.session.scalars(
+        select(Stop).join(Edition).where(Edition.kind == EditionKind.FORUM).order_by(Stop.id)
     ).first()
     call = db.session.scalars(select(Call).where(Call.edition_id == coming.id)).first()
     stop = db.session.scalars(select(Stop).order_by(Stop.starts_at)).first()
@@ -104,6 +107,7 @@ def demo_ids() -> dict:
         "partner_draft": partner_events["draft"].id,
         "partner_returned": partner_events["returned"].id,
         "partner_published": partner_events["published"].id,
+        "forum": forum.id,
     }
 
 
@@ -136,6 +140,9 @@ def _pages(role: str, ids: dict) -> list[str]:
         f"/programmes/{ids['programme']}?group=city",
         f"/etapes/{ids['programme_event']}",
         f"/etapes/{ids['programme_event']}/inscription",
+        f"/forums/{ids['forum']}/programme",
+        f"/etapes/{ids['forum']}",
+        f"/etapes/{ids['forum']}/inscription",
     ]
     signed_in = ["/mes-taches", "/calendrier/", "/profil"]
     pages = {
@@ -162,6 +169,8 @@ def _pages(role: str, ids: dict) -> list[str]:
             f"/etapes/{ids['stop']}/participants",
             f"/etapes/{ids['stop']}/participants/emargement",
             f"/etapes/{ids['stop']}/participants/tableau?sort=-present",
+            f"/etapes/{ids['forum']}/modifier",
+            f"/etapes/{ids['forum']}/participants",
             "/observatoire",
             "/equipe/courriels/",
             f"/equipe/courriels/agenda/{ids['slug']}",

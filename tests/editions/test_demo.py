@@ -40,7 +40,8 @@ def test_demo_prepares_next_years_edition_and_staff_pages_render(client, sign_in
     assert f"/editions/tournee-{year + 1}" not in client.get("/editions").get_data(as_text=True)
     sign_in(find_user_by_email("equipe@demo.innovent-e.fr"), "demo-password-2026")
     html = client.get("/gestion/editions").get_data(as_text=True)
-    assert html.count("data-edition-id=") == 4  # with the week of innovation (programmes demo)
+    # 2019, the coming one, the next, the week of innovation, the forum.
+    assert html.count("data-edition-id=") == 5
     for edition in (coming, prepared):
         assert client.get(f"/gestion/editions/{edition.id}").status_code == 200
         assert client.get(f"/gestion/editions/{edition.id}/suivante").status_code == 200

@@ -37,8 +37,9 @@ def test_demo_data_loads_once(app, db_session):
     demo_accounts = {email for email, _roles in DEMO_ACCOUNTS}
     assert demo_accounts <= set(db_session.scalars(select(User.email)))
     slugs = set(db_session.scalars(select(Edition.slug)))
-    # 2019, the coming edition, the one after prepared from it, and the forum.
-    assert "tournee-2019" in slugs and len(slugs) == 4
+    # 2019, the coming edition, the one after prepared from it, the week of innovation
+    # and the forum.
+    assert "tournee-2019" in slugs and len(slugs) == 5
     assert any(slug.startswith("forum-peak-") for slug in slugs)
 
 

@@ -219,6 +219,7 @@ def _register_message_planners() -> None:
     from coordination.calendar.reminders import register_planners as calendar_planners
     from coordination.campaigns.decisions import register_planners as decision_planners
     from coordination.campaigns.reminders import register_planners as campaign_planners
+    from coordination.notifications.digest_plan import register_planners as digest_planners
     from coordination.participants.questionnaire_plan import (
         register_planners as questionnaire_planners,
     )
@@ -229,6 +230,7 @@ def _register_message_planners() -> None:
     campaign_planners()
     questionnaire_planners()
     decision_planners()
+    digest_planners()
 
 
 def _register_digest_sections(app: Flask) -> None:

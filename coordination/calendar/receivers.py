@@ -9,7 +9,12 @@ from coordination.core.signals import meeting_changed, stop_changed
 
 def on_meeting_changed(meeting, now, **_extra) -> None:
     """Invite the club's members to a confirmed meeting, update them, or cancel."""
-    send_invitations(meeting_event(meeting), queries.meeting_recipients(meeting), now)
+    send_invitations(
+        meeting_event(meeting),
+        queries.meeting_recipients(meeting),
+        now,
+        template="clubs/meeting_invitation",  # its own wording, which staff may edit
+    )
 
 
 def on_stop_changed(stop, now, **_extra) -> None:

@@ -23,8 +23,8 @@ from coordination.notifications.agenda import (
     active_holds,
     is_held,
     register_planner,
+    sent_between,
 )
-from coordination.notifications.models import OutboxMessage
 from coordination.notifications.services import queue_planned
 from coordination.stops.models import Stop, StopStatus
 
@@ -232,17 +232,8 @@ def sent_stop_reminders(
     }
     rules = lead_times_for(list(edition_ids))
     rows = []
-    for message in db.session.scalars(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.idempotency_key.startswith("reminder:stop:"),
-            OutboxMessage.created_at > since,
-            OutboxMessage.created_at <= until,
-        )
-        .order_by(OutboxMessage.created_at)
-    ):
+    for message, parts in sent_between("reminder:stop:", since, until):
         # reminder:stop:<stop>:user:<user>:P<days>D:<start>
-        parts = message.idempotency_key.split(":")
         if len(parts) < 6 or parts[3] != "user" or not parts[2].isdigit():
             continue  # participants' reminders share the prefix; theirs is another kind
         stop = stops.get(int(parts[2]))

@@ -301,9 +301,14 @@ def _invited_user_ids(event: CalendarEvent) -> set[int]:
 
 
 def send_invitations(
-    event: CalendarEvent, recipients: list[User], now: datetime, reply_to: str | None = None
+    event: CalendarEvent,
+    recipients: list[User],
+    now: datetime,
+    reply_to: str | None = None,
+    template: str = "calendar/invitation",
 ) -> int:
-    """Queue one invitation (REQUEST) or cancellation (CANCEL) per person; once per sequence."""
+    """Queue one invitation (REQUEST, from `template`) or cancellation (CANCEL) per person;
+    once per sequence."""
     cancelled = event.status == "CANCELLED"
     if event.status == "TENTATIVE" or event.ends_at <= now:
         return 0  # only confirmed, coming events are sent; feeds show the rest
@@ -321,7 +326,7 @@ def send_invitations(
         queue_email_to(
             user,
             key=_invitation_key(event, user),
-            template="calendar/cancellation" if cancelled else "calendar/invitation",
+            template="calendar/cancellation" if cancelled else template,
             reply_to=reply_to,
             calendar_method=method,
             calendar_ics=ics,

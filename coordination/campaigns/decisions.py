@@ -31,8 +31,8 @@ from coordination.notifications.agenda import (
     Recipient,
     SentMessage,
     register_planner,
+    sent_between,
 )
-from coordination.notifications.models import OutboxMessage
 from coordination.notifications.services import queue_planned
 
 # --- Decisions ------------------------------------------------------------------------
@@ -164,17 +164,8 @@ def sent_decision_releases(edition_ids, since, until) -> list[SentMessage]:
         )
     }
     rows = []
-    for message in db.session.scalars(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.idempotency_key.startswith(DECISION_KEY_PREFIX),
-            OutboxMessage.created_at > since,
-            OutboxMessage.created_at <= until,
-        )
-        .order_by(OutboxMessage.created_at)
-    ):
+    for message, parts in sent_between(DECISION_KEY_PREFIX, since, until):
         # campaigns:decision:<application>:user:<user>
-        parts = message.idempotency_key.split(":")
         if len(parts) < 5 or not parts[2].isdigit() or int(parts[2]) not in titles:
             continue
         decision = message.template.removeprefix("campaigns/decision_")

@@ -21,8 +21,8 @@ from coordination.notifications.agenda import (
     Recipient,
     SentMessage,
     register_planner,
+    sent_between,
 )
-from coordination.notifications.models import OutboxMessage
 from coordination.notifications.services import queue_planned
 
 KIND = "draft_reminder"
@@ -155,20 +155,7 @@ def due_draft_reminders(now: datetime) -> list[PlannedMessage]:
 def send_draft_reminders(now: datetime) -> int:
     """Remind the members of drafts 7 days and 1 day before the deadline, each once; the
     count is of messages newly queued (no commit)."""
-    planned = due_draft_reminders(now)
-    keys = [recipient.key for item in planned for recipient in item.recipients]
-    queued = set()
-    for chunk in range(0, len(keys), 500):
-        queued |= set(
-            db.session.scalars(
-                select(OutboxMessage.idempotency_key).where(
-                    OutboxMessage.idempotency_key.in_(keys[chunk : chunk + 500])
-                )
-            )
-        )
-    for item in planned:
-        item.recipients = [r for r in item.recipients if r.key not in queued]
-    count = queue_planned(planned, now)
+    count = queue_planned(due_draft_reminders(now), now)
     db.session.flush()
     return count
 
@@ -184,17 +171,8 @@ def sent_draft_reminders(edition_ids, since, until) -> list[SentMessage]:
         )
     }
     rows = []
-    for message in db.session.scalars(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.idempotency_key.startswith(KEY_PREFIX),
-            OutboxMessage.created_at > since,
-            OutboxMessage.created_at <= until,
-        )
-        .order_by(OutboxMessage.created_at)
-    ):
+    for message, parts in sent_between(KEY_PREFIX, since, until):
         # campaigns:draft-reminder:<application>:user:<user>:<lead>
-        parts = message.idempotency_key.split(":")
         if len(parts) < 6 or not parts[2].isdigit() or int(parts[2]) not in calls:
             continue
         _call_id, title = calls[int(parts[2])]

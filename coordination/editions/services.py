@@ -12,6 +12,7 @@ from coordination.campaigns.models import (
 )
 from coordination.core.clock import local_datetime, to_local
 from coordination.extensions import db
+from coordination.notifications.overrides import copy_wordings
 from coordination.participants.models import NeedQuestion, Questionnaire
 from coordination.stops.models import StopRules
 
@@ -51,7 +52,8 @@ def prepare_next(
     """A new draft edition with the rules of `source`, dates shifted to the new ones.
 
     Copied: planning rules, reminder lead times, the needs questionnaire and its
-    questions, each call as a template (questions, active criteria, dates shifted).
+    questions, each call as a template (questions, active criteria, dates shifted), and
+    staff's wording of the messages.
     Not copied: applications, reviews, reviewers, stops, registrations, people.
     """
     status = EditionStatus.PLANNED if is_public else EditionStatus.DRAFT
@@ -99,6 +101,7 @@ def prepare_next(
     for call in source.calls:
         edition.calls.append(_call_template(call, days, source.starts_on.year, starts_on.year))
     db.session.flush()
+    copy_wordings(source.id, edition.id)
     return edition
 
 

@@ -30,7 +30,8 @@ class PlannedMessage:
     audience: str
     #: None for a message waiting for a staff action (a decision release): no time yet.
     planned_at: datetime | None
-    edition_id: int
+    #: None for a staff-wide message (a digest): the same on every edition's agenda.
+    edition_id: int | None
     stop_id: int | None
     #: The item's reference within its stop and kind ("hosts:P7D"): what a hold names.
     item: str
@@ -50,6 +51,8 @@ _PLANNERS: dict[str, Planner] = {}
 _SENT: dict[str, Sent] = {}
 KINDS: dict[str, object] = {}
 AUDIENCES: dict[str, object] = {}
+#: Kinds that are not an edition's (digests): shown on every agenda, marked as such.
+STAFF_WIDE: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -64,13 +67,33 @@ class SentMessage:
     message: OutboxMessage
 
 
-def register_planner(kind: str, label, planner: Planner, sent: Sent, audiences: dict) -> None:
+def register_planner(
+    kind: str, label, planner: Planner, sent: Sent, audiences: dict, staff_wide: bool = False
+) -> None:
     """Declare a kind of automated message, the function that plans it and the one that
-    finds those already queued; `audiences` names its audiences."""
+    finds those already queued; `audiences` names its audiences; a staff-wide kind is
+    planned the same whatever the edition."""
     _PLANNERS[kind] = planner
     _SENT[kind] = sent
     KINDS[kind] = label
     AUDIENCES.update(audiences)
+    if staff_wide:
+        STAFF_WIDE.add(kind)
+
+
+def sent_between(prefix: str, since: datetime, until: datetime):
+    """(message, key parts) of the outbox messages whose key starts with `prefix`, queued
+    in (since, until], by time: what each planner's `sent` maps back to its items."""
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.idempotency_key.startswith(prefix),
+            OutboxMessage.created_at > since,
+            OutboxMessage.created_at <= until,
+        )
+        .order_by(OutboxMessage.created_at)
+    )
+    return [(message, message.idempotency_key.split(":")) for message in messages]
 
 
 def sent_messages(edition_id: int, since: datetime, until: datetime) -> list[SentMessage]:

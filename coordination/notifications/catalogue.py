@@ -163,21 +163,30 @@ def _invitation_values(context: dict) -> dict:
     }
 
 
+def _invitation_context(user, event) -> dict:
+    from coordination.calendar.services import ANSWERS, reply_token
+
+    token = reply_token(event.uid, user.id)
+    urls = {a: external_url("calendar.reply", token=token, answer=a) for a in ANSWERS}
+    return {"user": user, "event": event, "is_update": False, "reply_urls": urls}
+
+
 def _invitation_example(edition) -> dict | None:
     from coordination.calendar.events import stop_event
-    from coordination.calendar.services import ANSWERS, reply_token
 
     stop = _first_stop(edition)
     user = stop and _stop_user(stop)
-    if user is None:
-        return None
-    token = reply_token(stop.uid, user.id)
-    return {
-        "user": user,
-        "event": stop_event(stop),
-        "is_update": False,
-        "reply_urls": {a: external_url("calendar.reply", token=token, answer=a) for a in ANSWERS},
-    }
+    return None if user is None else _invitation_context(user, stop_event(stop))
+
+
+def _meeting_invitation_example(edition) -> dict | None:
+    from coordination.calendar.events import meeting_event
+    from coordination.calendar.queries import meeting_recipients
+    from coordination.clubs.models import ClubMeeting
+
+    meeting = db.session.scalar(select(ClubMeeting).order_by(ClubMeeting.starts_at.desc()))
+    users = meeting_recipients(meeting) if meeting is not None else []
+    return _invitation_context(users[0], meeting_event(meeting)) if users else None
 
 
 def _reminder_values(context: dict) -> dict:
@@ -284,6 +293,15 @@ def _no_edition(context: dict) -> None:
 
 
 WORKSHOPS = {"workshops": _l("the person's workshops and their places, one a line")}
+INVITATION = {
+    **COMMON,
+    "event": _l("the event's title"),
+    "when": _l("the event's start and end, Paris time"),
+    "where": _l("the venue, its address and the town"),
+    "yes_url": _l("the link to answer “I will come”"),
+    "maybe_url": _l("the link to answer “I may come”"),
+    "no_url": _l("the link to answer “I will not come”"),
+}
 DAYS_LEFT = {"days_left": _l("the number of days before the stop")}
 
 KINDS: dict[str, MessageKind] = {
@@ -316,19 +334,19 @@ KINDS: dict[str, MessageKind] = {
         MessageKind(
             "calendar/invitation",
             _l("Invitation to a stop"),
-            {
-                **COMMON,
-                "event": _l("the event's title"),
-                "when": _l("the event's start and end, Paris time"),
-                "where": _l("the venue, its address and the town"),
-                "url": _l("the stop's page"),
-                "yes_url": _l("the link to answer “I will come”"),
-                "maybe_url": _l("the link to answer “I may come”"),
-                "no_url": _l("the link to answer “I will not come”"),
-            },
+            {**INVITATION, "url": _l("the stop's page")},
             _invitation_values,
             _invitation_edition,
             _invitation_example,
+        ),
+        MessageKind(
+            "clubs/meeting_invitation",
+            _l("Invitation to a club meeting"),
+            {**INVITATION, "url": _l("the club's page")},
+            _invitation_values,
+            _no_edition,
+            _meeting_invitation_example,
+            shared=True,
         ),
         MessageKind(
             "calendar/reminder",

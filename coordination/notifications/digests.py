@@ -15,6 +15,7 @@ from coordination.notifications.models import DigestRun, OutboxMessage
 from coordination.notifications.rendering import render_email
 from coordination.notifications.services import build_message
 
+KEY_PREFIX = "digest:"
 PERIODS = {DigestFrequency.DAILY: timedelta(days=1), DigestFrequency.WEEKLY: timedelta(days=7)}
 
 
@@ -52,15 +53,22 @@ def register_section(name: str, title, build) -> None:
     registry().register(DigestSection(name, title, build))
 
 
+def slots_between(frequency: str, start: datetime, end: datetime) -> list[datetime]:
+    """The digest times in (start, end], oldest first: the local hour, Mondays for weekly
+    (the one rule of when digests leave)."""
+    hour = parse_hour(current_app.config["DIGEST_HOUR"])
+    day = to_local(start).date()
+    slots = []
+    while (slot := local_datetime(day, hour)) <= end:
+        if slot > start and (frequency != DigestFrequency.WEEKLY or day.weekday() == 0):
+            slots.append(slot)
+        day += timedelta(days=1)
+    return slots
+
+
 def latest_slot(now: datetime, frequency: str) -> datetime:
     """The most recent digest time at or before `now` (local hour; Mondays for weekly)."""
-    hour = parse_hour(current_app.config["DIGEST_HOUR"])
-    day = to_local(now).date()
-    while True:
-        slot = local_datetime(day, hour)
-        if slot <= now and (frequency != DigestFrequency.WEEKLY or day.weekday() == 0):
-            return slot
-        day -= timedelta(days=1)
+    return slots_between(frequency, now - timedelta(days=8), now)[-1]
 
 
 def start_from_next_slot(user: User, now: datetime) -> None:
@@ -86,15 +94,20 @@ def start_from_next_slot(user: User, now: datetime) -> None:
         db.session.flush()
 
 
-@dataclass
-class DigestReport:
-    sent: int = 0
-    empty: int = 0
+@dataclass(frozen=True)
+class DueDigest:
+    """One staff member's digest at one slot, covering the time since `period_start`."""
+
+    user: User
+    slot: datetime
+    period_start: datetime
 
 
-def send_due_digests(now: datetime) -> DigestReport:
-    """Queue each staff member's digest for their latest slot, if not done yet (no commit)."""
-    report = DigestReport()
+def due_digests(start: datetime | None, end: datetime) -> list[DueDigest]:
+    """Each staff member's digests due in (start, end] and not done yet, each covering the
+    time since the one before (their last digest, for the first). Without `start`, only the
+    latest slot reached by `end`: what the job queues, so a digest missed while the
+    scheduler was down goes once, covering the gap. The job and the agenda both ask this."""
     recipients = db.session.scalars(
         select(User)
         .join(UserRole)
@@ -104,15 +117,20 @@ def send_due_digests(now: datetime) -> DigestReport:
             User.digest_frequency.in_(list(PERIODS)),
         )
         .distinct()
+        .order_by(User.id)
     ).all()
     if not recipients:
-        return report
-    slots = {freq: latest_slot(now, freq) for freq in PERIODS}
+        return []
+    if start is None:
+        wanted = {freq: [latest_slot(end, freq)] for freq in PERIODS}
+    else:
+        wanted = {freq: slots_between(freq, start, end) for freq in PERIODS}
+    every_slot = sorted({slot for slots in wanted.values() for slot in slots})
+    if not every_slot:
+        return []
     done = set(
         db.session.execute(
-            select(DigestRun.user_id, DigestRun.slot_at).where(
-                DigestRun.slot_at.in_(list(slots.values()))
-            )
+            select(DigestRun.user_id, DigestRun.slot_at).where(DigestRun.slot_at.in_(every_slot))
         ).all()
     )
     last_slot_by_user = dict(
@@ -120,17 +138,33 @@ def send_due_digests(now: datetime) -> DigestReport:
             select(DigestRun.user_id, func.max(DigestRun.slot_at)).group_by(DigestRun.user_id)
         ).all()
     )
-    # Users sharing a period share one build of the sections: queries stay flat with N.
-    groups: dict[tuple[datetime, datetime], list[User]] = defaultdict(list)
+    due = []
     for user in recipients:
-        slot = slots[user.digest_frequency]
-        if (user.id, slot) in done:
-            continue
         period = PERIODS[DigestFrequency(user.digest_frequency)]
         previous = last_slot_by_user.get(user.id)
-        # A digest missed while the scheduler was down covers everything since the last one.
-        start = previous if previous and previous < slot else slot - period
-        groups[(start, slot)].append(user)
+        for slot in wanted[user.digest_frequency]:
+            if (user.id, slot) not in done:
+                # A digest missed while the scheduler was down covers everything since the
+                # last one.
+                begin = previous if previous and previous < slot else slot - period
+                due.append(DueDigest(user, slot, begin))
+            previous = slot
+    return due
+
+
+@dataclass
+class DigestReport:
+    sent: int = 0
+    empty: int = 0
+
+
+def send_due_digests(now: datetime) -> DigestReport:
+    """Queue each staff member's digest for their latest slot, if not done yet (no commit)."""
+    report = DigestReport()
+    # Users sharing a period share one build of the sections: queries stay flat with N.
+    groups: dict[tuple[datetime, datetime], list[User]] = defaultdict(list)
+    for due in due_digests(None, now):
+        groups[(due.period_start, due.slot)].append(due.user)
 
     runs, messages = [], []
     for (start, slot), users in groups.items():
@@ -179,6 +213,11 @@ def build_sections(since: datetime, until: datetime) -> list[tuple[DigestSection
     return built
 
 
+def digest_key(user: User, slot: datetime) -> str:
+    """One digest per staff member and slot."""
+    return f"{KEY_PREFIX}{user.digest_frequency}:user:{user.id}:{slot.isoformat()}"
+
+
 def digest_message(user: User, sections, start: datetime, slot: datetime, now: datetime):
     """Render one staff member's digest as an unsaved outbox row."""
     rendered = render_email(
@@ -187,7 +226,7 @@ def digest_message(user: User, sections, start: datetime, slot: datetime, now: d
         {"user": user, "sections": sections, "period_start": start, "period_end": now},
     )
     message: OutboxMessage = build_message(
-        key=f"digest:{user.digest_frequency}:user:{user.id}:{slot.isoformat()}",
+        key=digest_key(user, slot),
         template="notifications/digest",
         to_email=user.email,
         to_name=user.name,

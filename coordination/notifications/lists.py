@@ -68,6 +68,7 @@ KIND_LABELS = {
     "campaigns/draft_reminder": _l("Draft reminder"),
     "campaigns/submitted": _l("Application received"),
     "clubs/confirm_registration": _l("Club registration to confirm"),
+    "clubs/meeting_invitation": _l("Club meeting invitation"),
     "clubs/contact_added": _l("Contact added to an organisation"),
     "clubs/membership_approved": _l("Club membership approved"),
     "clubs/membership_rejected": _l("Club membership refused"),

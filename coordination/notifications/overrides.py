@@ -117,6 +117,30 @@ def save_template(
     return row
 
 
+def copy_wordings(source_id: int, target_id: int) -> int:
+    """Give a new edition the wordings staff wrote for another (preparing the next one);
+    the shared kinds are every edition's already. No commit; the number copied."""
+    rows = db.session.scalars(
+        select(MessageTemplate)
+        .where(MessageTemplate.edition_id == source_id)
+        .order_by(MessageTemplate.id)
+    ).all()
+    for row in rows:
+        db.session.add(
+            MessageTemplate(
+                edition_id=target_id,
+                kind=row.kind,
+                locale=row.locale,
+                subject=row.subject,
+                body=row.body,
+                updated_by_id=row.updated_by_id,
+                updated_at=row.updated_at,
+            )
+        )
+    db.session.flush()
+    return len(rows)
+
+
 def reset_template(kind: str, edition_id: int | None, locale: str) -> bool:
     """Return to the file template: remove staff's wording (no commit); False if none."""
     row = find_template(kind, edition_id, locale)

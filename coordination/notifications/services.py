@@ -153,8 +153,9 @@ def retry_message(message: OutboxMessage, now: datetime) -> None:
 
 
 def queue_planned(items, now: datetime, **fields) -> int:
-    """Queue planned messages (see agenda.py), one per recipient and key (no commit);
-    `fields` go to every message (reply_to)."""
+    """Queue planned messages (see agenda.py), one per recipient and key (no commit), and
+    return how many were added: a key already in the outbox, or an optional message its
+    recipient turned off, counts nothing; `fields` go to every message (reply_to)."""
     keys = [recipient.key for item in items for recipient in item.recipients]
     existing = set()
     for chunk in range(0, len(keys), 500):
@@ -169,9 +170,8 @@ def queue_planned(items, now: datetime, **fields) -> int:
     for item in items:
         for recipient in item.recipients:
             if recipient.key in existing:
-                queued += 1
                 continue
-            queue_email(
+            message = queue_email(
                 key=recipient.key,
                 template=item.template,
                 to_email=recipient.email,
@@ -182,5 +182,7 @@ def queue_planned(items, now: datetime, **fields) -> int:
                 now=now,
                 **fields,
             )
-            queued += 1
+            existing.add(recipient.key)
+            if message is not None:
+                queued += 1
     return queued

@@ -184,6 +184,7 @@ def agenda_page(slug: str):
         pending=pending,
         kinds=agenda.KINDS,
         audiences=agenda.AUDIENCES,
+        staff_wide=agenda.STAFF_WIDE,
         kind=kind,
         audience=audience,
         weeks=weeks,

@@ -17,8 +17,8 @@ from coordination.notifications.agenda import (
     active_holds,
     is_held,
     register_planner,
+    sent_between,
 )
-from coordination.notifications.models import OutboxMessage
 from coordination.notifications.services import queue_planned
 from coordination.participants.identifiers import make_token
 from coordination.participants.models import NeedResponse, Questionnaire, Registration
@@ -177,17 +177,8 @@ def sent_questionnaires(edition_ids, since, until) -> list[SentMessage]:
         )
     }
     rows = []
-    for message in db.session.scalars(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.template == TEMPLATE,
-            OutboxMessage.created_at > since,
-            OutboxMessage.created_at <= until,
-        )
-        .order_by(OutboxMessage.created_at)
-    ):
+    for message, parts in sent_between(KEY_PREFIX, since, until):
         # participant:questionnaire:<questionnaire>:registration:<registration>[:reminder]
-        parts = message.idempotency_key.split(":")
         if len(parts) < 5 or not parts[4].isdigit() or int(parts[4]) not in stops:
             continue
         stop_id, title = stops[int(parts[4])]

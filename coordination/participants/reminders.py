@@ -15,8 +15,8 @@ from coordination.notifications.agenda import (
     active_holds,
     is_held,
     register_planner,
+    sent_between,
 )
-from coordination.notifications.models import OutboxMessage
 from coordination.notifications.services import queue_planned
 from coordination.participants.models import Registration
 from coordination.stops.models import Stop, StopStatus
@@ -129,17 +129,11 @@ def sent_participant_reminders(edition_ids, since, until) -> list[SentMessage]:
         for stop in db.session.scalars(select(Stop).where(Stop.edition_id.in_(edition_ids)))
     }
     rows = []
-    for message in db.session.scalars(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.template == "participants/reminder",
-            OutboxMessage.created_at > since,
-            OutboxMessage.created_at <= until,
-        )
-        .order_by(OutboxMessage.created_at)
-    ):
-        parts = message.idempotency_key.split(":")
-        if len(parts) < 6 or not parts[2].isdigit() or int(parts[2]) not in stops:
+    for message, parts in sent_between("reminder:stop:", since, until):
+        # reminder:stop:<stop>:participant:<registration>:P<days>D:<start>
+        if len(parts) < 6 or parts[3] != "participant" or not parts[2].isdigit():
+            continue  # the stop reminders share the prefix; theirs is another kind
+        if int(parts[2]) not in stops:
             continue
         stop = stops[int(parts[2])]
         rows.append(

@@ -177,6 +177,7 @@ def _pages(role: str, ids: dict) -> list[str]:
             *([f"/equipe/courriels/{ids['message']}"] if ids["message"] else []),
             f"/equipe/courriels/editions/{ids['edition']}/textes",
             f"/equipe/courriels/editions/{ids['edition']}/textes/campaigns--decision_accepted/fr",
+            f"/equipe/courriels/editions/{ids['edition']}/textes/clubs--meeting_invitation/fr",
             "/equipe/courriels/groupes",
             f"/equipe/courriels/groupes/nouveau?group=stop:{ids['stop']}",
             f"/equipe/comptes/{ids['partner']}",

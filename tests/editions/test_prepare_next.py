@@ -225,3 +225,50 @@ def test_preparing_with_a_taken_slug_is_refused(client, staff, sign_in, edition,
     assert "déjà ce nom court" in html
     assert "Le dernier jour vient avant le premier." in html
     assert db_session.scalar(select(func.count()).select_from(Edition)) == 1
+
+
+def test_preparing_the_next_edition_carries_the_wording_of_its_messages(
+    edition, make_user, db_session
+):
+    from coordination.notifications import overrides
+    from coordination.notifications.models import MessageTemplate
+
+    author = make_user("redaction@innovent-e.fr", roles=("staff",))
+    now = utcnow()
+    for locale, subject in (("fr", "Bienvenue {name}"), ("en", "Welcome {name}")):
+        overrides.save_template(
+            "campaigns/decision_accepted", edition.id, locale, subject, "Bravo !", author, now
+        )
+    overrides.save_template(
+        "calendar/reminder", edition.id, "fr", "J-{days_left}", "À bientôt", author, now
+    )
+    # A shared wording (the club welcome) belongs to no edition: it stays as it is.
+    overrides.save_template(
+        "clubs/membership_approved", None, "fr", "Bienvenue", "Au club", author, now
+    )
+    new = services.prepare_next(
+        edition,
+        kind="tour",
+        name="Suite",
+        slug="suite",
+        description="",
+        starts_on=date(2027, 6, 1),
+        ends_on=date(2027, 10, 1),
+    )
+    copied = db_session.scalars(
+        select(MessageTemplate).where(MessageTemplate.edition_id == new.id)
+    ).all()
+    assert sorted((t.kind, t.locale, t.subject, t.body) for t in copied) == [
+        ("calendar/reminder", "fr", "J-{days_left}", "À bientôt\n"),
+        ("campaigns/decision_accepted", "en", "Welcome {name}", "Bravo !\n"),
+        ("campaigns/decision_accepted", "fr", "Bienvenue {name}", "Bravo !\n"),
+    ]
+    assert {t.updated_by_id for t in copied} == {author.id}
+    assert overrides.find_template("campaigns/decision_accepted", new.id, "en").subject == (
+        "Welcome {name}"
+    )
+    # The source keeps its own; editing the new one leaves the old alone.
+    overrides.reset_template("calendar/reminder", new.id, "fr")
+    assert overrides.find_template("calendar/reminder", edition.id, "fr") is not None
+    total = db_session.scalar(select(func.count()).select_from(MessageTemplate))
+    assert total == 3 + 3 + 1 - 1

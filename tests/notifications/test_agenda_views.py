@@ -109,6 +109,10 @@ def test_the_demo_agenda_shows_the_coming_weeks_messages_and_a_hold(app, db_sess
         (launch.id, "partners:P14D"),
         (launch.id, "partners:P2D"),
     }
+    # The demo staff member's daily digest, staff-wide: on this edition's agenda too.
+    digests = [i for i in planned if i.kind == "digest"]
+    assert digests and all(i.edition_id is None for i in digests)
+    assert "equipe@demo.innovent-e.fr" in {r.email for i in digests for r in i.recipients}
     reminders = [i for i in planned if i.stop_id == launch.id and i.kind == "stop_reminder"]
     assert all(item.recipients for item in reminders)
     holds = agenda.active_holds([launch.id])

@@ -26,8 +26,8 @@ from sqlalchemy import event, inspect  # noqa: E402
 from config import Config  # noqa: E402
 from coordination import create_app  # noqa: E402
 from coordination.core.clock import utcnow  # noqa: E402
-from coordination.demo import DEMO_PASSWORD  # noqa: E402
 from coordination.core.warmup import warm_up  # noqa: E402
+from coordination.demo import DEMO_PASSWORD  # noqa: E402
 from coordination.demo_large import load_large_demo  # noqa: E402
 from coordination.extensions import db  # noqa: E402
 from coordination.participants.models import Registration  # noqa: E402

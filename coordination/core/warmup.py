@@ -1,6 +1,7 @@
 """A worker's start: pay the first-use costs before the first request, then freeze the heap."""
 
 import gc
+from contextlib import suppress
 
 from flask import Flask
 from jinja2 import TemplateNotFound
@@ -24,9 +25,7 @@ def warm_up(app: Flask) -> None:
         year = utcnow().year
         ics_text.vtimezone(app.config["TIMEZONE"], year - 1, year + 2)
         for name in ("base.html", "emails/base.html"):
-            try:
+            with suppress(TemplateNotFound):  # a template renamed must not stop a worker
                 app.jinja_env.get_template(name)
-            except TemplateNotFound:  # a template renamed must not stop a worker
-                pass
     gc.collect()
     gc.freeze()

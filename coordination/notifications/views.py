@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm.util import identity_key
 from wtforms import HiddenField
 
 from coordination.auth.forms import ConfirmLinkForm
@@ -214,12 +215,17 @@ def _sent_groups(rows) -> list[dict]:
 def _stops_of(edition_id: int, ids=None):
     from coordination.stops.models import Stop
 
-    if ids is not None and not ids:
-        return []
+    known = []
+    if ids is not None:  # the planners have loaded most of them already
+        known = [db.session.identity_map.get(identity_key(Stop, stop_id)) for stop_id in ids]
+        known = [stop for stop in known if stop is not None and stop.edition_id == edition_id]
+        ids = set(ids) - {stop.id for stop in known}
+        if not ids:
+            return known
     query = select(Stop).where(Stop.edition_id == edition_id)
     if ids is not None:
         query = query.where(Stop.id.in_(ids))
-    return db.session.scalars(query)
+    return [*known, *db.session.scalars(query)]
 
 
 @bp.route("/agenda/<slug>/suspendre", methods=["POST"])

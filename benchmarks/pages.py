@@ -26,6 +26,7 @@ from sqlalchemy import event, inspect  # noqa: E402
 from config import Config  # noqa: E402
 from coordination import create_app  # noqa: E402
 from coordination.core.clock import utcnow  # noqa: E402
+from coordination.core.warmup import warm_up  # noqa: E402
 from coordination.demo import DEMO_PASSWORD  # noqa: E402
 from coordination.demo_large import load_large_demo  # noqa: E402
 from coordination.extensions import db  # noqa: E402
@@ -87,6 +88,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10, help="timed requests per page")
     parser.add_argument("--roles", default=",".join(["anonymous", *ACCOUNTS]))
+    parser.add_argument("--only", default="", help="measure only paths containing this text")
     args = parser.parse_args()
     config = BenchConfig()
     config.WTF_CSRF_ENABLED = False
@@ -102,13 +104,15 @@ def main() -> int:
         )
         registrations = db.session.query(Registration).filter_by(stop_id=ids["stop"]).count()
         db.session.remove()
+    warm_up(app)  # what gunicorn.conf.py does at each worker's start
     print(
         f"database: {app.config['SQLALCHEMY_DATABASE_URI']}"
         f" (the measured stop has {registrations} registrations), {args.repeat} requests per page"
     )
     rows = []
     for role in args.roles.split(","):
-        rows += _measure(app, role, _pages(role, ids), args.repeat, counter)
+        paths = [path for path in _pages(role, ids) if args.only in path]
+        rows += _measure(app, role, paths, args.repeat, counter)
     print("\n| role | page | status | p50 ms | p95 ms | queries |\n|---|---|---|---|---|---|")
     misses = 0
     for role, path, status, p50, p95, queries in rows:

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask, g, has_request_context, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import event
+from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config
@@ -133,7 +134,11 @@ def _init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
         user_key = parse_id(user_id)
-        user = db.session.get(User, user_key) if user_key else None
+        user = (
+            db.session.get(User, user_key, options=[joinedload(User.role_rows)])
+            if user_key
+            else None
+        )
         return user if user is not None and user.is_active else None
 
 

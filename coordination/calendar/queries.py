@@ -1,6 +1,7 @@
 """What each feed shows (as conditions a feed can count or load), and who is invited."""
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import lazyload
 
 from coordination.auth.models import Role, User
 from coordination.campaigns.models import application_members
@@ -146,7 +147,9 @@ def stops_audiences(stops: list[Stop]) -> dict[tuple[int, str], list[User]]:
     by_email = (
         {
             user.email.lower(): user
-            for user in db.session.scalars(select(User).where(User.email.in_(emails)))
+            for user in db.session.scalars(
+                select(User).options(lazyload(User.role_rows)).where(User.email.in_(emails))
+            )
         }
         if emails
         else {}
@@ -166,6 +169,7 @@ def stops_audiences(stops: list[Stop]) -> dict[tuple[int, str], list[User]]:
         if club_ids:
             for club_id, user in db.session.execute(
                 select(Membership.club_id, User)
+                .options(lazyload(User.role_rows))
                 .join(PartnerContact, PartnerContact.user_id == User.id)
                 .join(Membership, Membership.organisation_id == PartnerContact.organisation_id)
                 .where(
@@ -177,6 +181,7 @@ def stops_audiences(stops: list[Stop]) -> dict[tuple[int, str], list[User]]:
                 contacts.setdefault(club_id, []).append(user)
             for club_id, user in db.session.execute(
                 select(club_leads.c.club_id, User)
+                .options(lazyload(User.role_rows))
                 .join(club_leads, club_leads.c.user_id == User.id)
                 .where(club_leads.c.club_id.in_(club_ids))
             ):

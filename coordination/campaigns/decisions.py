@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from coordination.auth.models import User
 from coordination.campaigns import queries
@@ -84,7 +84,11 @@ def _pending_of(edition_ids=None, call_ids=None) -> list[Application]:
     query = (
         select(Application)
         .join(Call, Call.id == Application.call_id)
-        .options(selectinload(Application.members), selectinload(Application.call))
+        .options(
+            selectinload(Application.members).options(lazyload(User.role_rows)),
+            contains_eager(Application.call),  # joined above
+            joinedload(Application.territory),  # the decision emails name it
+        )
         .where(
             Application.status == ApplicationStatus.SUBMITTED,
             Application.decision.is_not(None),

@@ -3,7 +3,7 @@
 import re
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -35,12 +35,29 @@ def _edition_key(kind: MessageKind, edition_id: int | None) -> int | None:
     return None if kind.shared else edition_id
 
 
+def preload_wordings(edition_id: int) -> None:
+    """Read an edition's and the shared wordings in one query for the rest of this request
+    (a read-only page rendering many previews, such as the agenda)."""
+    rows = db.session.scalars(
+        select(MessageTemplate).where(
+            (MessageTemplate.edition_id == edition_id) | MessageTemplate.edition_id.is_(None)
+        )
+    )
+    g.preloaded_wordings = (
+        {None, edition_id},
+        {(row.kind, row.edition_id, row.locale): row for row in rows},
+    )
+
+
 def find_template(kind: str, edition_id: int | None, locale: str) -> MessageTemplate | None:
     """Staff's wording of a kind for an edition and language, if any."""
     entry = KINDS[kind]
     edition_id = _edition_key(entry, edition_id)
     if edition_id is None and not entry.shared:
         return None
+    editions, preloaded = g.get("preloaded_wordings", ((), {}))
+    if edition_id in editions:
+        return preloaded.get((kind, edition_id, locale))
     return db.session.scalar(
         select(MessageTemplate).where(
             MessageTemplate.kind == kind,

@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm.util import identity_key
 from wtforms import HiddenField
 
 from coordination.auth.forms import ConfirmLinkForm
@@ -16,7 +17,7 @@ from coordination.core import listing
 from coordination.core.clock import to_local, utcnow
 from coordination.core.permissions import role_required
 from coordination.extensions import db
-from coordination.notifications import agenda, feedback, lists, services
+from coordination.notifications import agenda, feedback, lists, overrides, services
 from coordination.notifications.models import (
     MESSAGE_STATUS_LABELS,
     MessageHold,
@@ -157,13 +158,19 @@ def agenda_page(slug: str):
     def keep(row) -> bool:
         return (not kind or row.kind == kind) and (not audience or row.audience == audience)
 
+    overrides.preload_wordings(edition.id)  # one query for every preview's wording
     planned, pending = agenda.planned_and_pending(edition.id, now, now + span, now)
     planned = [item for item in planned if keep(item)]
     pending = [
         {"item": item, "preview": agenda.preview(item, now)} for item in pending if keep(item)
     ]
     sent = [row for row in agenda.sent_messages(edition.id, now - span, now) if keep(row)]
-    holds = agenda.active_holds({item.stop_id for item in planned if item.stop_id})
+    edition_holds = agenda.holds_of(edition.id)
+    holds: dict = {}  # agenda.active_holds of the planned stops, from the rows already read
+    planned_stops = {item.stop_id for item in planned if item.stop_id}
+    for row in edition_holds:
+        if row.released_at is None and row.stop_id in planned_stops:
+            holds.setdefault((row.stop_id, row.kind), set()).add(row.item)
     days: dict = {}
     for row in _sent_groups(sent):
         days.setdefault(to_local(row["at"]).date(), {"sent": [], "planned": []})["sent"].append(row)
@@ -189,8 +196,8 @@ def agenda_page(slug: str):
         audience=audience,
         weeks=weeks,
         max_weeks=AGENDA_MAX_WEEKS,
-        holds=agenda.holds_of(edition.id),
-        stops={stop.id: stop for stop in _stops_of(edition.id)},
+        holds=edition_holds,
+        stops={stop.id: stop for stop in _stops_of(edition.id, {h.stop_id for h in edition_holds})},
         form=ConfirmLinkForm(),
     )
 
@@ -206,10 +213,20 @@ def _sent_groups(rows) -> list[dict]:
     return list(groups.values())
 
 
-def _stops_of(edition_id: int):
+def _stops_of(edition_id: int, ids=None):
     from coordination.stops.models import Stop
 
-    return db.session.scalars(select(Stop).where(Stop.edition_id == edition_id))
+    known = []
+    if ids is not None:  # the planners have loaded most of them already
+        known = [db.session.identity_map.get(identity_key(Stop, stop_id)) for stop_id in ids]
+        known = [stop for stop in known if stop is not None and stop.edition_id == edition_id]
+        ids = set(ids) - {stop.id for stop in known}
+        if not ids:
+            return known
+    query = select(Stop).where(Stop.edition_id == edition_id)
+    if ids is not None:
+        query = query.where(Stop.id.in_(ids))
+    return [*known, *db.session.scalars(query)]
 
 
 @bp.route("/agenda/<slug>/suspendre", methods=["POST"])

@@ -2,6 +2,8 @@
 
 from coordination.calendar.ics import CalendarEvent
 from coordination.clubs.models import ClubMeeting, MeetingStatus
+from coordination.core.clock import local_datetime, to_local
+from coordination.core.formatting import local_time
 from coordination.core.urls import external_url
 
 MEETING_STATUS = {
@@ -53,14 +55,25 @@ def stop_summary(stop) -> str:
     return f"{programme} — {stop.city or stop.title}"
 
 
-def stop_event(stop, build_url=external_url) -> CalendarEvent:
-    """A stop of the tour as a calendar event (`build_url` as for `meeting_event`)."""
-    url = build_url("stops.stop_page", stop_id=stop.id)
-    place = ", ".join(p for p in (stop.venue_name, stop.venue_address, stop.city) if p)
-    agenda = "\n".join(
-        f"{item.starts_on.strftime('%H:%M') + ' ' if item.starts_on else ''}{item.title}"
+def agenda_lines(stop) -> str:
+    """A stop's agenda, one item a line, times as the pages write them in the current
+    language (« 9 h 30 · Ateliers », « 9:30 AM · Workshops »)."""
+    day = to_local(stop.starts_at).date()
+    return "\n".join(
+        f"{local_time(local_datetime(day, item.starts_on))} · {item.title}"
+        if item.starts_on
+        else item.title
         for item in stop.agenda_items
     )
+
+
+def stop_event(stop, build_url=external_url) -> CalendarEvent:
+    """A stop of the tour as a calendar event (`build_url` as for `meeting_event`); the
+    agenda's times are in the current language (feeds: the reader's; invitations: the
+    recipient's, see receivers)."""
+    url = build_url("stops.stop_page", stop_id=stop.id)
+    place = ", ".join(p for p in (stop.venue_name, stop.venue_address, stop.city) if p)
+    agenda = agenda_lines(stop)
     description = "\n\n".join(part for part in (stop.description.strip(), agenda, url) if part)
     has_geo = stop.latitude is not None and stop.longitude is not None
     return CalendarEvent(

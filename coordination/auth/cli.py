@@ -8,7 +8,8 @@ from sqlalchemy import select
 from coordination.auth import accounts
 from coordination.auth.models import Role, User
 from coordination.auth.services import create_login_link, find_user_by_email
-from coordination.core.clock import to_local, utcnow
+from coordination.core.clock import utcnow
+from coordination.core.formatting import local_datetime
 from coordination.extensions import db
 
 users_cli = AppGroup("users", help="Accounts: create, list, deactivate, reactivate.")
@@ -57,26 +58,29 @@ def users_create(email: str, name: str, roles: tuple[str, ...], locale: str):
 
 
 @users_cli.command("list")
-def users_list():
+@click.option(
+    "--locale",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    help="The language of the dates (French by default, as the pages).",
+)
+def users_list(locale: str):
     """List the accounts: email, name, roles, active, last sign-in (Paris time)."""
     users = db.session.scalars(select(User).order_by(User.email))
-    for user in users:
-        last = (
-            to_local(user.last_sign_in_at).strftime("%Y-%m-%d %H:%M")
-            if user.last_sign_in_at
-            else "never"
-        )
-        click.echo(
-            "\t".join(
-                (
-                    user.email,
-                    user.name or "-",
-                    ",".join(sorted(user.roles)) or "-",
-                    "active" if user.is_active else "inactive",
-                    last,
+    with force_locale(locale):
+        for user in users:
+            last = local_datetime(user.last_sign_in_at, "short") or "never"
+            click.echo(
+                "\t".join(
+                    (
+                        user.email,
+                        user.name or "-",
+                        ",".join(sorted(user.roles)) or "-",
+                        "active" if user.is_active else "inactive",
+                        last,
+                    )
                 )
             )
-        )
 
 
 @users_cli.command("deactivate")

@@ -31,6 +31,7 @@ def personal_data(user: User) -> dict:
     from coordination.clubs.models import Membership, PartnerContact
     from coordination.notifications.models import OutboxMessage
     from coordination.participants.models import NeedResponse, Registration
+    from coordination.stops.privacy import hosted_contacts
 
     applications = db.session.scalars(
         select(Application)
@@ -128,6 +129,9 @@ def personal_data(user: User) -> dict:
             }
             for a in responses
         ],
+        "host_contacts": [
+            {"stop": stop.title, **contact} for stop, contact in hosted_contacts(user.email)
+        ],
         "messages": [
             {"subject": m.subject, "created_at": _iso(m.created_at), "status": m.status}
             for m in messages
@@ -163,6 +167,7 @@ def erase_account(user: User, now: datetime, actor: User | None, via: str = acco
     from coordination.participants.models import Registration
     from coordination.participants.retention import anonymise_registration
     from coordination.participants.services import cancel_registration
+    from coordination.stops.privacy import forget_host_contact
 
     if user.erased_at is not None:
         return False
@@ -179,6 +184,7 @@ def erase_account(user: User, now: datetime, actor: User | None, via: str = acco
         if registration.stop.starts_at > now:
             cancel_registration(registration, now)
         anonymise_registration(registration, now)
+    forget_host_contact(old_email)
     db.session.execute(
         delete(OutboxMessage).where(
             or_(OutboxMessage.user_id == user.id, OutboxMessage.to_email == old_email)

@@ -2,6 +2,8 @@
 
 from coordination.calendar.ics import CalendarEvent
 from coordination.clubs.models import ClubMeeting, MeetingStatus
+from coordination.core.clock import local_datetime, to_local
+from coordination.core.formatting import local_time
 from coordination.core.urls import external_url
 
 MEETING_STATUS = {
@@ -53,6 +55,18 @@ def stop_summary(stop) -> str:
     return f"{programme} — {stop.city or stop.title}"
 
 
+def agenda_lines(stop) -> str:
+    """A stop's agenda, one item a line, times as the pages write them in the current
+    language (« 9 h 30 · Ateliers », « 9:30 AM · Workshops »)."""
+    day = to_local(stop.starts_at).date()
+    return "\n".join(
+        f"{local_time(local_datetime(day, item.starts_on))} · {item.title}"
+        if item.starts_on
+        else item.title
+        for item in stop.agenda_items
+    )
+
+
 #: `stop_event`'s default: find the programme event of the stop (feeds pass theirs).
 FIND_EVENT = object()
 
@@ -74,25 +88,21 @@ def programme_lines(event) -> str:
 
 def stop_event(stop, build_url=external_url, programme_event=FIND_EVENT) -> CalendarEvent:
     """A stop of the tour, or an event of an open programme, as a calendar event
-    (`build_url` as for `meeting_event`; `programme_event`: the stop's event, or None)."""
+    (`build_url` as for `meeting_event`; `programme_event`: the stop's event, or None); the
+    agenda's times are in the current language (feeds: the reader's; invitations: the
+    recipient's, see receivers)."""
     if programme_event is FIND_EVENT:
         from coordination.programmes.public_queries import event_of_stop
 
         programme_event = event_of_stop(stop)
     url = build_url("stops.stop_page", stop_id=stop.id)
     place = ", ".join(p for p in (stop.venue_name, stop.venue_address, stop.city) if p)
+    agenda, summary = agenda_lines(stop), stop_summary(stop)
     if programme_event is not None:
         # One workshop named after the event: the agenda would only repeat the title.
         agenda = programme_lines(programme_event)
-    else:
-        agenda = "\n".join(
-            f"{item.starts_on.strftime('%H:%M') + ' ' if item.starts_on else ''}{item.title}"
-            for item in stop.agenda_items
-        )
-    description = "\n\n".join(part for part in (stop.description.strip(), agenda, url) if part)
-    summary = stop_summary(stop)
-    if programme_event is not None:
         summary = f"{programme_event.title} — {stop.city}" if stop.city else programme_event.title
+    description = "\n\n".join(part for part in (stop.description.strip(), agenda, url) if part)
     has_geo = stop.latitude is not None and stop.longitude is not None
     return CalendarEvent(
         uid=stop.uid,

@@ -1,6 +1,8 @@
 """What the calendar does when a stop or a meeting changes: invitations, in the same
 transaction as the change."""
 
+from flask_babel import force_locale
+
 from coordination.calendar import queries
 from coordination.calendar.events import meeting_event, stop_event
 from coordination.calendar.services import host_accounts, send_invitations
@@ -25,7 +27,12 @@ def on_stop_changed(stop, now, **_extra) -> None:
         *queries.stop_recipients_by_email(stop),
         *queries.stop_club_recipients(stop),
     ]
-    send_invitations(stop_event(stop), list(dict.fromkeys(recipients)), now)
+    recipients = list(dict.fromkeys(recipients))
+    # The event's text (its agenda's times) in each recipient's language.
+    for locale in dict.fromkeys(user.locale or "fr" for user in recipients):
+        with force_locale(locale):
+            people = [user for user in recipients if (user.locale or "fr") == locale]
+            send_invitations(stop_event(stop), people, now)
 
 
 def connect() -> None:

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
@@ -243,8 +244,10 @@ def _organizer() -> Person:
 
 def registration_invitation(registration: Registration, method: str) -> str:
     """The iTIP message (REQUEST or CANCEL) of a participant's stop, addressed to them."""
+    with force_locale(registration.locale or "fr"):
+        event = stop_event(registration.stop)
     return build_invitation(
-        stop_event(registration.stop),
+        event,
         _organizer(),
         Person(registration.name, registration.email),
         method,

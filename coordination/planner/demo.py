@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from coordination.auth.services import find_user_by_email
 from coordination.extensions import db
-from coordination.planner.services import lock_stop
+from coordination.planner.locks import lock_stop
 from coordination.stops.models import Stop, StopStatus
 
 

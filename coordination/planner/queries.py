@@ -12,10 +12,10 @@ from sqlalchemy import select
 from coordination.campaigns.models import Edition
 from coordination.core.clock import to_local
 from coordination.extensions import db
+from coordination.planner.checks import RuleCheck, plan_km, rule_checks
 from coordination.planner.models import PlannerLock, PlannerRun, RunStatus
 from coordination.planner.recheck import PlannedStop
 from coordination.planner.runs import is_stale
-from coordination.planner.services import RuleCheck, plan_km, rule_checks
 from coordination.stops.models import Stop, StopStatus
 from coordination.stops.warnings import PlanWarnings, check_plan, edition_stops, rules_for
 

@@ -1,36 +1,28 @@
-"""The planner: propose a date for every stop of an edition, explain what cannot fit,
-apply what staff accept, and keep the locks."""
+"""The planner: propose a date for every stop of an edition, explain what cannot fit, and
+apply what staff accept (locks: planner/locks.py; the rules in words: planner/checks.py)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from coordination.campaigns.models import Edition
 from coordination.core.clock import to_local
 from coordination.extensions import db
 from coordination.planner import solver
+from coordination.planner.checks import RuleCheck, plan_km, rule_checks
 from coordination.planner.days import (
     candidate_days,
     departement_of,
 )
 from coordination.planner.explain import day_words, edition_room, no_day_reason, unplaced_reason
-from coordination.planner.models import PlannerLock
+from coordination.planner.locks import locked_stop_ids
 from coordination.planner.recheck import PlannedStop, hard_broken, recheck
 from coordination.stops.models import Stop, StopRules, StopStatus
 from coordination.stops.services import move_to_day
 from coordination.stops.warnings import (
-    AUGUST_BREAK,
-    OUTSIDE_AVAILABILITY,
-    PUBLIC_HOLIDAY,
-    SAME_DAY,
-    TOO_FAR,
-    WEEK_LIMIT,
-    WEEKEND,
     PlanWarnings,
-    distance_km,
     edition_stops,
     rules_for,
 )
@@ -67,18 +59,6 @@ class Row:
 
 
 @dataclass
-class RuleCheck:
-    label: str
-    is_hard: bool
-    #: Titles of the stops breaking it (empty: met).
-    breaking: list[str] = field(default_factory=list)
-
-    @property
-    def is_met(self) -> bool:
-        return not self.breaking
-
-
-@dataclass
 class Proposal:
     edition: Edition
     rules: StopRules
@@ -104,96 +84,6 @@ class Proposal:
     @property
     def moved(self) -> list[Row]:
         return [row for row in self.rows if row.is_moved]
-
-
-# --- Locks ------------------------------------------------------------------------------
-
-
-def locked_stop_ids(edition_id: int) -> set[int]:
-    """Ids of the edition's locked stops."""
-    return set(
-        db.session.scalars(
-            select(PlannerLock.stop_id).join(Stop).where(Stop.edition_id == edition_id)
-        )
-    )
-
-
-def lock_stop(stop: Stop, by, now: datetime, reason: str = "") -> PlannerLock:
-    """Fix a stop on its day: the planner will not move it (idempotent)."""
-    lock = db.session.scalar(select(PlannerLock).where(PlannerLock.stop_id == stop.id))
-    if lock is None:
-        lock = PlannerLock(stop_id=stop.id, by_id=by.id if by else None, at=now)
-        db.session.add(lock)
-    lock.reason = reason.strip()[:200]
-    db.session.flush()
-    return lock
-
-
-def unlock_stop(stop: Stop) -> bool:
-    """Let the planner move a stop again; whether it was locked."""
-    lock = db.session.scalar(select(PlannerLock).where(PlannerLock.stop_id == stop.id))
-    if lock is None:
-        return False
-    db.session.delete(lock)
-    db.session.flush()
-    return True
-
-
-# --- Checks -----------------------------------------------------------------------------
-
-
-def plan_km(planned: list[PlannedStop]) -> float:
-    """Travel between consecutive located stops, in date order (as the warnings read it)."""
-    located = sorted(
-        (p for p in planned if p.status != StopStatus.CANCELLED and p.latitude is not None),
-        key=lambda p: (p.starts_at, p.id),
-    )
-    return round(
-        sum(
-            distance_km((a.latitude, a.longitude), (b.latitude, b.longitude))
-            for a, b in zip(located, located[1:], strict=False)
-        ),
-        1,
-    )
-
-
-def rule_checks(
-    warnings: PlanWarnings, rules: StopRules, titles: dict[int, str], unplaced=()
-) -> list[RuleCheck]:
-    """Every rule of the edition, met or broken (with the stops breaking it), in words."""
-
-    def breaking(code: str) -> list[str]:
-        return sorted(
-            titles[stop_id]
-            for stop_id, items in warnings.by_stop.items()
-            if any(w.code == code for w in items)
-        )
-
-    checks = [
-        RuleCheck(_("Every stop has a day"), True, sorted(titles[i] for i in unplaced)),
-        RuleCheck(
-            _("Every stop inside its territory's windows"), True, breaking(OUTSIDE_AVAILABILITY)
-        ),
-        RuleCheck(
-            _("At most %(limit)s stops a week", limit=rules.max_stops_per_week),
-            True,
-            breaking(WEEK_LIMIT),
-        ),
-        RuleCheck(_("No stop on a weekend"), True, breaking(WEEKEND)),
-        RuleCheck(_("No stop on a public holiday"), True, breaking(PUBLIC_HOLIDAY)),
-    ]
-    if not rules.is_parallel_allowed:
-        checks.append(RuleCheck(_("At most one stop a day"), True, breaking(SAME_DAY)))
-    if rules.is_august_break:
-        checks.append(RuleCheck(_("No stop in the August break"), True, breaking(AUGUST_BREAK)))
-    checks.append(
-        RuleCheck(
-            _("At most %(km)s km a day between stops", km=rules.max_km_per_day),
-            False,
-            breaking(TOO_FAR),
-        )
-    )
-    return checks
 
 
 # --- Proposing --------------------------------------------------------------------------

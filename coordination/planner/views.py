@@ -12,7 +12,7 @@ from coordination.campaigns.models import Edition
 from coordination.core.clock import to_local, utcnow
 from coordination.core.permissions import role_required
 from coordination.extensions import db
-from coordination.planner import runs, services
+from coordination.planner import locks, runs, services
 from coordination.planner.forms import AcceptForm, LockForm, ProposeForm, RestartForm
 from coordination.planner.models import PlannerRun, RunStatus
 from coordination.planner.queries import current_plan, day_of, plan_map, run_status, weeks
@@ -179,7 +179,7 @@ def lock(slug: str, stop_id: int):
     stop = _stop_of(edition, stop_id)
     form = LockForm()
     if form.validate_on_submit():
-        services.lock_stop(stop, current_user, utcnow(), form.reason.data or "")
+        locks.lock_stop(stop, current_user, utcnow(), form.reason.data or "")
         db.session.commit()
         flash(
             _(
@@ -200,7 +200,7 @@ def unlock(slug: str, stop_id: int):
     edition = _edition_or_404(slug)
     stop = _stop_of(edition, stop_id)
     if LockForm().validate_on_submit():
-        services.unlock_stop(stop)
+        locks.unlock_stop(stop)
         db.session.commit()
         flash(_("%(stop)s may be moved by the planner again.", stop=stop.title), "success")
     return redirect(url_for("planner.plan_page", slug=slug))

@@ -12,7 +12,7 @@ from coordination.auth.services import safe_next_path
 from coordination.campaigns.forms import without_row
 from coordination.campaigns.models import Edition
 from coordination.core.clock import local_datetime, to_local, utcnow
-from coordination.core.formatting import local_date
+from coordination.core.formatting import local_date, local_time_range
 from coordination.core.permissions import role_required
 from coordination.extensions import db
 from coordination.stops import notify_preview, queries, services
@@ -128,30 +128,49 @@ def edit_stop(stop_id: int):
         form = form_class()
     if request.method == "GET":
         form.fill_from(stop)
-    elif not row_action and form.validate_on_submit():
+    elif not row_action and form.validate_on_submit() and request.form.get("revise") != "1":
         now = utcnow()
-        try:
-            if is_staff:
-                services.save_stop(
-                    stop,
+        if is_staff:
+            times = (
+                local_datetime(form.day.data, form.starts.data),
+                local_datetime(form.day.data, form.ends.data),
+            )
+
+            def save(s):
+                return services.save_stop(
+                    s,
                     current_user,
                     now,
                     fields=form.staff_fields(),
-                    times=(
-                        local_datetime(form.day.data, form.starts.data),
-                        local_datetime(form.day.data, form.ends.data),
-                    ),
+                    times=times,
                     agenda=form.agenda_items(),
                 )
-            else:
-                services.save_stop(
+
+            if times != (stop.starts_at, stop.ends_at):
+                # A new date is told to calendars: staff see who first, as when moving.
+                page = _preview_first(
                     stop,
+                    save,
+                    _("Reschedule this stop to %(when)s", when=local_time_range(*times)),
+                    _typed_fields(),
+                    revise=True,
+                )
+                if page is not None:
+                    return page
+        else:
+
+            def save(s):
+                return services.save_stop(
+                    s,
                     current_user,
                     now,
                     fields=form.local_fields(),
                     agenda=form.agenda_items(),
                     local_only=True,
                 )
+
+        try:
+            save(stop)
         except services.StopError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -203,9 +222,15 @@ def move_stop(stop_id: int):
     return redirect(_back(stop))
 
 
-def _preview_first(stop: Stop, action, title: str, fields: dict):
+def _typed_fields() -> dict:
+    """What the form posted, to post again from the confirmation page (token aside)."""
+    return {k: v for k, v in request.form.items() if k not in ("csrf_token", "confirmed", "revise")}
+
+
+def _preview_first(stop: Stop, action, title: str, fields: dict, revise: bool = False):
     """The confirmation page listing who will receive what, unless nobody will or staff
-    already confirmed (None then: act)."""
+    already confirmed (None then: act). With `revise`, going back posts the typed fields
+    again to the form, so nothing typed is lost."""
     if request.form.get("confirmed") == "1":
         return None
     try:
@@ -222,6 +247,7 @@ def _preview_first(stop: Stop, action, title: str, fields: dict):
         audiences=notify_preview.AUDIENCES,
         fields=fields,
         back=_back(stop),
+        revise=revise,
         action_form=ActionForm(),
     )
 

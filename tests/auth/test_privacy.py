@@ -151,3 +151,48 @@ def test_privacy_page_is_public_in_both_languages(client):
     client.post("/langue", data={"locale": "en"})
     english = client.get("/confidentialite").get_data(as_text=True)
     assert "are deleted 24 months after the end of the edition" in english
+
+
+def test_erasure_removes_the_person_from_stops_host_contacts(
+    client,
+    partner,
+    make_stop,  # noqa: F811
+    staff,
+    sign_in,
+    db_session,
+    now,
+):
+    from coordination.stops.models import StopChange
+    from coordination.stops.services import save_stop
+
+    other = {"name": "Odile Autre", "function": "DGS", "email": "odile@example.org", "phone": ""}
+    paula = {
+        "name": "Paula Partner",
+        "function": "Chargée de mission",
+        "email": "Paula@Example.org ",
+        "phone": "06 12 34 56 78",
+    }
+    named = make_stop(host_contacts=[other])
+    save_stop(named, staff, now, fields={"host_contacts": [paula, other]})
+    untouched = make_stop(host_contacts=[other])
+    db_session.flush()
+
+    sign_in(partner)
+    data = json.loads(client.get("/profil/mes-donnees.json").get_data(as_text=True))
+    assert [(c["stop"], c["phone"]) for c in data["host_contacts"]] == [
+        (named.title, "06 12 34 56 78")
+    ]
+    assert "06 12 34 56 78" in client.get("/profil/mes-donnees").get_data(as_text=True)
+    client.post("/deconnexion")
+
+    privacy.erase_account(partner, now, actor=staff)
+    db_session.commit()
+    db_session.expire_all()
+
+    assert db_session.get(type(named), named.id).host_contacts == [other]
+    assert db_session.get(type(untouched), untouched.id).host_contacts == [other]
+    history = db_session.scalars(select(StopChange).where(StopChange.stop_id == named.id)).all()
+    assert history, "the edit was recorded"
+    stored = json.dumps([c.changes for c in history]).lower()
+    assert "paula" not in stored and "06 12 34 56 78" not in stored
+    assert "odile@example.org" in stored

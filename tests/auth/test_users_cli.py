@@ -98,3 +98,15 @@ def test_users_list_deactivate_and_reactivate(app, make_user, db_session):
     assert "last active staff account" in last_staff.output
     actions = db_session.scalars(select(AccountEvent.action).order_by(AccountEvent.id)).all()
     assert actions == ["deactivated", "reactivated"]
+
+
+def test_users_list_writes_the_last_sign_in_through_babel(app, make_user, db_session):
+    from datetime import UTC, datetime
+
+    user = make_user("c@example.org", roles=("staff",), name="Cam")
+    user.last_sign_in_at = datetime(2026, 12, 2, 13, 30, tzinfo=UTC)  # 14:30 in Paris
+    db_session.commit()
+    french = _invoke(app, "list").output.splitlines()
+    assert french == ["c@example.org\tCam\tstaff\tactive\t2 déc. 2026 à 14\u00a0h\u00a030"]
+    english = _invoke(app, "list", "--locale", "en").output.splitlines()
+    assert english == ["c@example.org\tCam\tstaff\tactive\t2 Dec 2026 at 2:30 PM"]

@@ -333,3 +333,39 @@ def test_menu_folds_on_a_phone_and_fits_one_line_on_a_desk(browser, demo):
         assert len(tops) == 1, tops
     finally:
         desk.close()
+
+
+def test_list_filter_buttons_are_ordinary_buttons(browser, demo):
+    """The submit button of every filtered list (« Filtrer », « Chercher »): one line high
+    and wider than tall, on a phone and a desk (Pico's [role=search] group stretched it
+    into a tall oval beside the filters at 390 px)."""
+    server, ids = demo
+    lists = [
+        "/equipe/partenaires/",
+        f"/clubs/{ids['club']}/adhesions",
+        "/equipe/comptes",
+        "/equipe/courriels/",
+        f"/equipe/courriels/agenda/{ids['slug']}",
+        f"/etapes/{ids['stop']}/participants/tableau",
+    ]
+    problems = []
+    LAYOUT_SHOTS.mkdir(parents=True, exist_ok=True)
+    for label, viewport in (("390", PHONE), ("1366", DESK)):
+        context = browser.new_context(viewport=viewport, locale="fr-FR")
+        page = context.new_page()
+        try:
+            _sign_in(page, server, ACCOUNTS["staff"])
+            for path in lists:
+                page.goto(server(path))
+                form = page.locator("form.list-filters, form.filters").first
+                button = form.locator("button[type=submit]")
+                box = button.bounding_box()
+                line = button.evaluate("b => parseFloat(getComputedStyle(b).lineHeight)")
+                if box["height"] > line + 30 or box["width"] < box["height"]:
+                    size = f"{box['width']:.0f}×{box['height']:.0f} px"
+                    problems.append(f"{label}px {path}: button {size}")
+                name = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-")
+                form.screenshot(path=str(LAYOUT_SHOTS / f"list-filters-{name}-{label}.png"))
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)

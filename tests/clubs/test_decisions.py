@@ -60,6 +60,27 @@ def test_rejection_needs_a_reason_and_emails_it(client, make_club, staff, sign_i
     assert outbox("clubs/membership_approved") == []
 
 
+def test_the_partner_sees_the_reason_with_french_spacing(
+    client, make_club, staff, sign_in, db_session
+):
+    from coordination.auth.services import find_user_by_email, set_password
+
+    club = make_club()
+    [membership] = _registered(client, [club.id])
+    sign_in(staff)
+    client.post(
+        f"/clubs/demandes/{membership.id}",
+        data={"version": 1, "decision": "reject", "reason": "Hors territoire."},
+    )
+    client.post("/deconnexion")
+    partner = find_user_by_email("claire.dubois@example.org")
+    set_password(partner, "correct horse battery")
+    sign_in(partner)
+    page = client.get("/partenaire/").get_data(as_text=True)
+    assert "Refusée\u202f: Hors territoire." in page
+    assert "Refusée: " not in page
+
+
 def test_replayed_approval_of_a_rejected_request_does_nothing(
     client, make_club, staff, sign_in, db_session
 ):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from coordination.core.clock import to_local
 from coordination.extensions import db
-from coordination.planner import services
+from coordination.planner import locks, services
 from coordination.planner.days import candidate_days
 from coordination.planner.models import PlannerLock
 from coordination.stops.models import StopChange
@@ -123,7 +123,7 @@ def test_propose_never_moves_a_locked_stop(app, edition, make_stop, staff, now):
     other = make_stop(
         day=date(2026, 9, 15), insee=ALBERT, availability=windows(("2026-09-14", "2026-09-18"))
     )
-    services.lock_stop(launch, staff, now, "national launch")
+    locks.lock_stop(launch, staff, now, "national launch")
 
     proposal = services.propose(edition, FAST, now)
 
@@ -151,7 +151,7 @@ def test_accept_moves_stops_keeping_their_paris_hours_across_dst(edition, make_s
 
 def test_accept_leaves_locked_and_foreign_stops_alone(edition, make_stop, staff, now):
     locked = make_stop(day=date(2026, 9, 15))
-    services.lock_stop(locked, staff, now)
+    locks.lock_stop(locked, staff, now)
 
     moved = services.accept(
         edition, {locked.id: date(2026, 9, 16), 999_999: date(2026, 9, 16)}, staff, now
@@ -164,15 +164,15 @@ def test_accept_leaves_locked_and_foreign_stops_alone(edition, make_stop, staff,
 def test_lock_is_idempotent_and_unlock_removes_it(edition, make_stop, staff, now):
     stop = make_stop()
 
-    services.lock_stop(stop, staff, now, "launch")
-    services.lock_stop(stop, staff, now, "closing")
+    locks.lock_stop(stop, staff, now, "launch")
+    locks.lock_stop(stop, staff, now, "closing")
 
-    locks = db.session.scalars(select(PlannerLock)).all()
-    assert [(lock.stop_id, lock.reason) for lock in locks] == [(stop.id, "closing")]
-    assert services.locked_stop_ids(edition.id) == {stop.id}
-    assert services.unlock_stop(stop) is True
-    assert services.unlock_stop(stop) is False
-    assert services.locked_stop_ids(edition.id) == set()
+    rows = db.session.scalars(select(PlannerLock)).all()
+    assert [(lock.stop_id, lock.reason) for lock in rows] == [(stop.id, "closing")]
+    assert locks.locked_stop_ids(edition.id) == {stop.id}
+    assert locks.unlock_stop(stop) is True
+    assert locks.unlock_stop(stop) is False
+    assert locks.locked_stop_ids(edition.id) == set()
 
 
 def test_propose_says_when_the_calendar_is_too_small(app, make_stop, now):

@@ -120,3 +120,74 @@ def test_only_staff_see_the_recipients(client, make_user, sign_in, coming_stop, 
     sign_in(make_user("x@example.org", roles=roles))
     assert client.post(f"/etapes/{coming_stop.id}/confirmer").status_code == 403
     assert client.post(f"/etapes/{coming_stop.id}/annuler", data={"reason": "x"}).status_code == 403
+
+
+def _full_form(stop, day, **changes):
+    starts, ends = to_local(stop.starts_at), to_local(stop.ends_at)
+    return {
+        "title": stop.title,
+        "day": day.isoformat(),
+        "starts": starts.strftime("%H:%M"),
+        "ends": ends.strftime("%H:%M"),
+        "venue_name": "Salle des fêtes",
+        "commune_insee": stop.commune_insee,
+        "partners": "CCI Loiret\nBpifrance",
+        "host_contacts-0-name": HOST["name"],
+        "host_contacts-0-email": HOST["email"],
+        **changes,
+    }
+
+
+def test_a_new_date_from_the_full_form_shows_recipients_first(
+    client, staff, sign_in, coming_stop, db_session
+):
+    sign_in(staff)
+    client.post(f"/etapes/{coming_stop.id}/confirmer", data={"confirmed": "1"})
+    old_day = to_local(coming_stop.starts_at).date()
+    day = old_day + timedelta(days=7)
+    data = _full_form(coming_stop, day, title="Pithiviers, nouvelle date")
+
+    preview = client.post(f"/etapes/{coming_stop.id}/modifier", data=data)
+    assert preview.status_code == 200
+    html = preview.get_data(as_text=True)
+    section = html[html.index('id="recipients"') :]
+    assert 'data-audience="hosts"' in section
+    assert 'data-email="claire@pithiverais.example"' in section
+    assert 'name="title" value="Pithiviers, nouvelle date"' in html
+    db_session.refresh(coming_stop)
+    assert to_local(coming_stop.starts_at).date() == old_day
+    assert coming_stop.title != "Pithiviers, nouvelle date"
+    assert len(_outbox(db_session)) == 1  # the confirmation's invitation only
+
+    # Going back shows the form with everything typed, still unsaved.
+    back = client.post(f"/etapes/{coming_stop.id}/modifier", data={**data, "revise": "1"})
+    assert back.status_code == 200
+    form = back.get_data(as_text=True)
+    assert 'id="stop-form"' in form and 'value="Pithiviers, nouvelle date"' in form
+    assert f'value="{day.isoformat()}"' in form
+    db_session.refresh(coming_stop)
+    assert to_local(coming_stop.starts_at).date() == old_day
+
+    saved = client.post(f"/etapes/{coming_stop.id}/modifier", data={**data, "confirmed": "1"})
+    assert saved.status_code == 302
+    db_session.refresh(coming_stop)
+    assert to_local(coming_stop.starts_at).date() == day
+    assert (coming_stop.title, coming_stop.partners) == (
+        "Pithiviers, nouvelle date",
+        "CCI Loiret\nBpifrance",
+    )
+    assert len([m for m in _outbox(db_session) if m.template == "calendar/invitation"]) == 2
+
+
+def test_the_full_form_without_a_new_date_saves_at_once(
+    client, staff, sign_in, coming_stop, db_session
+):
+    sign_in(staff)
+    client.post(f"/etapes/{coming_stop.id}/confirmer", data={"confirmed": "1"})
+    day = to_local(coming_stop.starts_at).date()
+    saved = client.post(
+        f"/etapes/{coming_stop.id}/modifier", data=_full_form(coming_stop, day, title="Nouveau")
+    )
+    assert saved.status_code == 302
+    db_session.refresh(coming_stop)
+    assert coming_stop.title == "Nouveau"

@@ -10,7 +10,8 @@ events = Namespace()
 
 #: A stop was created, confirmed, rescheduled, cancelled or changed in a way calendars
 #: care about. Sent with the Stop as sender and `now=`, `change=` ("confirmed",
-#: "rescheduled", "cancelled", "updated") and `by=` (the User or None).
+#: "rescheduled", "cancelled", "updated"), `by=` (the User or None) and `fields=` (the
+#: names of the stop's columns that changed, when the service knows them).
 stop_changed = events.signal("stop-changed")
 
 #: The same for a club meeting (sender: the ClubMeeting).

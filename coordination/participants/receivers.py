@@ -10,11 +10,15 @@ from coordination.participants.services import manage_url, registration_invitati
 
 #: The changes participants' calendars must follow.
 CHANGES = {"rescheduled", "cancelled"}
+#: Where people go: a change of these tells them too (a new description does not).
+PLACE_FIELDS = {"venue_name", "venue_address", "city", "commune_insee"}
 
 
-def on_stop_changed(stop, now, change: str = "", **_extra) -> None:
-    """Send each registered participant a calendar update (REQUEST) or CANCEL."""
-    if change not in CHANGES:
+def on_stop_changed(stop, now, change: str = "", fields=frozenset(), **_extra) -> None:
+    """Send each registered participant a calendar update (REQUEST) or CANCEL: when the
+    stop moves in time or place, or is cancelled."""
+    moved_place = change == "updated" and bool(PLACE_FIELDS & set(fields))
+    if change not in CHANGES and not moved_place:
         return
     cancelled = change == "cancelled"
     registrations = db.session.scalars(
@@ -35,6 +39,7 @@ def on_stop_changed(stop, now, change: str = "", **_extra) -> None:
                 "registration": registration,
                 "stop": stop,
                 "cancelled": cancelled,
+                "moved_place": moved_place,
                 "url": manage_url(registration),
             },
             calendar_method=method,

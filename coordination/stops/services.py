@@ -137,7 +137,7 @@ def _announce(stop: Stop, change: str, changed: dict, by: User | None, now: date
     # TimestampMixin's onupdate uses the wall clock; calendars need the service's `now`.
     stop.updated_at = now
     db.session.flush()
-    stop_changed.send(stop, now=now, change=change, by=by)
+    stop_changed.send(stop, now=now, change=change, by=by, fields=frozenset(changed))
 
 
 def rules_row(edition: Edition) -> StopRules:

@@ -13,6 +13,7 @@ from coordination.clubs.models import PartnerOrganisation
 from coordination.clubs.organisations import add_contact, organisation_key
 from coordination.core.clock import to_local, utcnow
 from coordination.extensions import db
+from coordination.participants.models import Registration, SeatStatus
 from coordination.programmes.models import EventCall, ProgrammeEvent
 
 PASSWORD = "correct horse battery"
@@ -107,3 +108,34 @@ def test_partner_proposes_staff_publish_public_sees(committed, live_server, page
     page.goto(live_server(f"/etapes/{stop_id}"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Portes ouvertes du fab lab")
     expect(page.get_by_role("main")).to_contain_text("Arras")
+
+    # A visitor on a phone finds it on the programme's map and registers.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server("/programmes/semaine-test"))
+    page.locator(f"#programme-map circle.stop-marker[data-stop-id='{stop_id}']").click()
+    expect(page).to_have_url(live_server(f"/etapes/{stop_id}"))
+    page.get_by_test_id("register").click()
+    form = page.locator("#registration-form")
+    form.locator("input[name=first_name]").fill("Alice")
+    form.locator("input[name=last_name]").fill("Martin")
+    form.locator("input[name=email]").fill("alice@example.org")
+    form.locator("input[name=company_name]").fill("Usinage Martin")
+    form.locator("select[name=company_size]").select_option("small")
+    form.locator("input[name=naf_code]").fill("25.62B")
+    form.locator("input[name=consent]").check()
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/inscriptions/[^/]+$"))
+
+    # The organiser checks her in on the phone, from "my events".
+    _sign_in(page, live_server, "karim@example.org")
+    page.goto(live_server(f"/etapes/{stop_id}/participants"))
+    visitor = page.locator("#participants li", has_text="Martin")
+    visitor.get_by_role("button", name="Cocher présent").click()
+    expect(visitor.get_by_role("button")).to_contain_text("Présent")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    db.session.expire_all()
+    registration = db.session.scalar(
+        select(Registration).where(Registration.email == "alice@example.org")
+    )
+    assert registration.stop_id == stop_id and registration.checked_in_at is not None
+    assert [seat.status for seat in registration.seats] == [SeatStatus.CONFIRMED]

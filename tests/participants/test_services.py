@@ -231,3 +231,18 @@ def test_staff_moving_then_cancelling_a_stop_updates_then_cancels_participants(s
         (staying.email, "CANCEL"),
     ]
     assert f"UID:{stop.uid}" in sent[0].calendar_ics
+
+
+def test_a_new_place_tells_participants_a_new_description_does_not(stop, register, now):
+    from coordination.stops.services import update_stop
+
+    person = register(stop, 1)
+    update_stop(stop, {"description": "Un programme précisé."}, None, now)
+    assert outbox("participants/stop_changed") == []
+    update_stop(stop, {"venue_name": "Amphithéâtre B", "venue_address": "3 rue Neuve"}, None, now)
+    update_stop(stop, {"venue_name": "Amphithéâtre B"}, None, now)  # nothing new: no message
+    sent = outbox("participants/stop_changed")
+    assert [(m.to_email, m.calendar_method) for m in sent] == [(person.email, "REQUEST")]
+    assert sent[0].subject.startswith("Nouveau lieu") or sent[0].subject.startswith("New place")
+    assert "Amphithéâtre B, 3 rue Neuve" in sent[0].text_body
+    assert "LOCATION:Amphithéâtre B" in sent[0].calendar_ics

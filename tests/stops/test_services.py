@@ -41,7 +41,7 @@ def announced():
     """Every stop_changed sent during the test: (stop, change, by, now)."""
     seen = []
 
-    def receiver(stop, now, change, by):
+    def receiver(stop, now, change, by, **_extra):
         seen.append((stop, change, by, now))
 
     stop_changed.connect(receiver)

@@ -89,9 +89,9 @@ def test_plan_page_lists_stops_in_few_queries(
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert all(f'data-stop-id="{s.id}"' in page for s in stops)
-    # The same whatever the number of stops: user and roles, edition, stops, territories,
-    # acknowledgements, rules, locks, the latest planner run.
-    assert len(counted) == 10
+    # The same whatever the number of stops: the user with their roles (one query), edition,
+    # stops, territories, acknowledgements, rules, locks, the latest planner run.
+    assert len(counted) == 9
 
 
 def test_propose_shows_the_proposal_beside_the_current_plan(

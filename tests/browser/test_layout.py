@@ -46,6 +46,7 @@ README_SHOTS = {
     ("staff", "/equipe/tableau-de-bord", "390"): "screenshot-dashboard-phone.png",
     ("staff", "/mes-taches", "1366"): "screenshot-tasks.png",
     ("partner", "/mes-taches", "390"): "screenshot-tasks-phone.png",
+    ("anonymous", "/programmes/semaine-innovation-hdf", "390"): "screenshot-programme-phone.png",
 }
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 ACCOUNTS = {

@@ -2,7 +2,6 @@
 
 from coordination.calendar.ics import CalendarEvent
 from coordination.clubs.models import ClubMeeting, MeetingStatus
-from coordination.core.clock import local_datetime, to_local
 from coordination.core.formatting import local_time
 from coordination.core.urls import external_url
 
@@ -58,11 +57,8 @@ def stop_summary(stop) -> str:
 def agenda_lines(stop) -> str:
     """A stop's agenda, one item a line, times as the pages write them in the current
     language (« 9 h 30 · Ateliers », « 9:30 AM · Workshops »)."""
-    day = to_local(stop.starts_at).date()
     return "\n".join(
-        f"{local_time(local_datetime(day, item.starts_on))} · {item.title}"
-        if item.starts_on
-        else item.title
+        f"{local_time(item.times_on(stop)[0])} · {item.title}" if item.starts_on else item.title
         for item in stop.agenda_items
     )
 

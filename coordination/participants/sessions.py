@@ -4,7 +4,6 @@ from datetime import datetime, time
 
 from flask_babel import gettext as _
 
-from coordination.core.clock import local_datetime, to_local
 from coordination.core.formatting import local_time
 from coordination.participants.models import Workshop
 from coordination.stops.models import SessionKind
@@ -44,10 +43,7 @@ def clash_message(first: Workshop, second: Workshop) -> str:
 
 def session_times(stop, item) -> tuple[datetime | None, datetime | None]:
     """An agenda item's start and end as UTC datetimes on the stop's Paris day."""
-    day = to_local(stop.starts_at).date()
-    starts = local_datetime(day, item.starts_on) if item.starts_on else None
-    ends = local_datetime(day, item.ends_on) if item.ends_on else None
-    return starts, ends
+    return item.times_on(stop)
 
 
 def choice_label(workshop: Workshop) -> str:

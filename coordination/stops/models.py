@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.auth.models import User
 from coordination.campaigns.models import Application, Edition
+from coordination.core.clock import local_datetime, to_local
 from coordination.core.models import TimestampMixin
 from coordination.extensions import db
 from coordination.territories.models import Commune, Territory
@@ -212,6 +213,13 @@ class AgendaItem(db.Model):
     @property
     def kind_label(self):
         return SESSION_KIND_LABELS.get(self.kind, self.kind)
+
+    def times_on(self, stop: "Stop") -> tuple[datetime | None, datetime | None]:
+        """Start and end as UTC datetimes on the stop's Paris day (they move with it)."""
+        day = to_local(stop.starts_at).date()
+        starts = local_datetime(day, self.starts_on) if self.starts_on else None
+        ends = local_datetime(day, self.ends_on) if self.ends_on else None
+        return starts, ends
 
 
 class StopChange(db.Model):

@@ -416,3 +416,20 @@ def test_unknown_stop_or_edition_is_404_for_staff(client, staff, sign_in):
     assert client.get("/etapes/999999/modifier").status_code == 404
     assert client.post("/etapes/999999/confirmer").status_code == 404
     assert client.get("/etapes/planning/nope/frise").status_code == 404
+
+
+def test_stop_page_writes_agenda_times_as_french_readers_expect(client, make_stop):
+    from coordination.stops.models import AgendaItem
+
+    stop = make_stop(status=StopStatus.CONFIRMED)
+    stop.agenda_items.append(AgendaItem(title="Accueil", starts_on=time(9, 0)))
+    stop.agenda_items.append(
+        AgendaItem(title="Ateliers", starts_on=time(10, 30), ends_on=time(12, 0))
+    )
+    db.session.commit()
+
+    html = client.get(f"/etapes/{stop.id}").get_data(as_text=True)
+
+    assert "<td>9\u00a0h</td>" in html
+    assert "<td>10\u00a0h\u00a030–12\u00a0h</td>" in html
+    assert "09:00" not in html and "10:30" not in html
